@@ -1,0 +1,52 @@
+import { defineCheck } from '../src/core/check.js';
+import { interfaceFacts, readSysctl, type InterfaceFacts, type SysctlValue } from '../src/probes/sysctl.js';
+
+interface Facts {
+  readonly iface?: InterfaceFacts;
+  readonly mplsActive: boolean;
+  readonly input?: SysctlValue;
+}
+
+/** Device types the kernel gives an MPLS configuration (af_mpls.c: Ethernet, loopback, GRE, SIT, IPIP). */
+const MPLS_CAPABLE_TYPES = new Map([[1, 'ether'], [772, 'loopback'], [778, 'ipgre'], [823, 'ip6gre'], [776, 'sit'], [768, 'ipip']]);
+
+export default defineCheck<Facts>({
+  id: 'sysctl.mpls_input',
+  title: 'MPLS input on the tunnel (net.mpls.conf.IF.input)',
+  severity: 'critical',
+  remediation: 'sysctl -w net.mpls.conf.IF.input=1 on the tunnel interface',
+  async collect(ctx) {
+    const name = ctx.options.iface;
+    const labels = await readSysctl(ctx, 'net', 'mpls', 'platform_labels');
+    if (!name) return { mplsActive: labels.value !== undefined };
+    const [iface, input] = await Promise.all([interfaceFacts(ctx, name), readSysctl(ctx, 'net', 'mpls', 'conf', name, 'input')]);
+    return { iface, input, mplsActive: labels.value !== undefined };
+  },
+  evaluate(f) {
+    if (!f.iface) return { status: 'skip', summary: 'no --iface given', evidence: [] };
+    const name = f.iface.name;
+    const fix = `sysctl -w net.mpls.conf.${name}.input=1`;
+    const evidence = [
+      { source: `/sys/class/net/${name}`, value: f.iface.exists ? `ifindex ${f.iface.ifindex ?? '?'}, type ${f.iface.type ?? '?'}, ${f.iface.operstate ?? '?'}` : 'absent' },
+      ...(f.input ? [{ source: f.input.path, value: f.input.value ?? f.input.error ?? 'absent' }] : []),
+    ];
+    if (!f.mplsActive) {
+      return { status: 'fail', summary: `MPLS forwarding is not active (no /proc/sys/net/mpls): net.mpls.conf.${name}.input cannot exist (see kernel.mpls_router)`, evidence, remediation: `modprobe mpls_router, then ${fix}` };
+    }
+    if (!f.iface.exists) {
+      return { status: 'fail', summary: `interface ${name} does not exist in this network namespace`, evidence, remediation: `create the tunnel (mplsgre up FILE, or ip tunnel add ${name} mode gre ...), then ${fix}` };
+    }
+    if (f.input?.value === undefined) {
+      const type = f.iface.type;
+      const kind = type === undefined ? 'unknown type' : MPLS_CAPABLE_TYPES.get(type) ?? `type ${type}`;
+      return {
+        status: 'fail',
+        summary: `${name} (${kind}) has no MPLS configuration: the kernel gives one only to Ethernet, loopback, GRE, SIT and IPIP devices`,
+        evidence,
+        remediation: `use a GRE tunnel (ip tunnel add ${name} mode gre ...) for MPLS input`,
+      };
+    }
+    if (f.input.value === '1') return { status: 'pass', summary: `MPLS input enabled on ${name}`, evidence };
+    return { status: 'fail', summary: `MPLS input disabled on ${name} (input=${f.input.value}): labelled packets arriving on it are dropped`, evidence, remediation: fix };
+  },
+});

@@ -1,0 +1,38 @@
+import { defineCheck } from '../src/core/check.js';
+import { readSysctl, type SysctlValue } from '../src/probes/sysctl.js';
+
+export const neededPlatformLabels = (labels: readonly number[]): number => Math.max(65535, ...labels.map((l) => l + 1));
+
+export default defineCheck<SysctlValue>({
+  id: 'sysctl.platform_labels',
+  title: 'MPLS label table size (net.mpls.platform_labels)',
+  severity: 'critical',
+  remediation: 'sysctl -w net.mpls.platform_labels=65535 (per network namespace; persist in /etc/sysctl.d/)',
+  collect: (ctx) => readSysctl(ctx, 'net', 'mpls', 'platform_labels'),
+  evaluate(f, opts) {
+    const evidence = [{ source: f.path, value: f.value ?? f.error ?? 'absent' }];
+    const fix = `sysctl -w net.mpls.platform_labels=${neededPlatformLabels(opts.labels)} && echo net.mpls.platform_labels=${neededPlatformLabels(opts.labels)} > /etc/sysctl.d/90-mpls.conf`;
+    if (f.value === undefined) {
+      return {
+        status: 'fail',
+        summary: `net.mpls.platform_labels absent (${f.error ?? 'unreadable'}): MPLS forwarding is not active here (see kernel.mpls_router)`,
+        evidence,
+        remediation: `modprobe mpls_router, then ${fix}`,
+      };
+    }
+    if (!/^\d+$/.test(f.value)) return { status: 'fail', summary: `net.mpls.platform_labels unreadable value "${f.value.slice(0, 40)}"`, evidence, remediation: fix };
+    const value = Number(f.value);
+    const highest = opts.labels.length ? Math.max(...opts.labels) : undefined;
+    if (value === 0) {
+      return { status: 'fail', summary: 'net.mpls.platform_labels is 0 (the default): the kernel accepts no label routes', evidence, remediation: fix };
+    }
+    if (highest !== undefined && value <= highest) {
+      return { status: 'fail', summary: `net.mpls.platform_labels is ${value}: label ${highest} needs at least ${highest + 1}`, evidence, remediation: fix };
+    }
+    return {
+      status: 'pass',
+      summary: highest === undefined ? `${value} labels (no --labels given to compare)` : `${value} labels, enough for label ${highest}`,
+      evidence,
+    };
+  },
+});

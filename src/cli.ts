@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import type { CliCommand, CliOutcome } from './cli/command.js';
+import { jsonDocument, writeAtomic } from './cli/io.js';
+import { parse, str } from './cli/parse.js';
+import { ExitCode, MplsgreError, UsageError } from './core/errors.js';
+import { styleFor } from './report/style.js';
+
+/** Subcommands load lazily: `check` must not pay for the modules of `lab`. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  check: { summary: 'read-only preflight of this host (or --netns NAME)', load: async () => (await import('./cli/check.js')).check },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length)) + 2;
+  return [
+    'mplsgre: check, set up, verify and diagnose MPLS over GRE tunnels on Linux',
+    '',
+    'Usage: mplsgre <command> [options]   (mplsgre <command> --help for its options)',
+    '',
+    ...Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(width)}${v.summary}`),
+    '',
+    'Common options: --json (one JSON document on stdout), --format, --out FILE, --help',
+    'Exit codes: 0 ok, 1 a check or verification failed, 2 bad usage, 3 environment error, 130/143 interrupted',
+    '',
+  ].join('\n');
+}
+
+function version(): string {
+  // dist/src/cli.js (compiled) or dist/mplsgre.js (bundled): package.json is one or two levels up.
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'mplsgre') return `mplsgre ${pkg.version}\n`;
+    } catch {
+      // try the next level
+    }
+  }
+  return 'mplsgre (version unknown)\n';
+}
+
+/** Runs one invocation; returns the exit code. Never calls process.exit(). */
+/** Where the CLI writes; `isTTY` decides colour and progress. */
+export interface CliStreams {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function main(argv: readonly string[], io: CliStreams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...rest] = argv;
+  const wantsJson = rest.includes('--json') || rest.includes('--format=json') || rest.some((a, i) => a === '--format' && rest[i + 1] === 'json');
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(help());
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(version());
+    return ExitCode.ok;
+  }
+  try {
+    const entry = COMMANDS[name];
+    if (!entry) throw new UsageError('command', `unknown command "${name}" (known: ${Object.keys(COMMANDS).join(', ')})`);
+    const command = await entry.load();
+    const { values, positionals } = parse(rest, command.options);
+    if (values.help) {
+      io.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+      return ExitCode.ok;
+    }
+    const asked = str(values.format);
+    if (asked !== undefined && asked !== 'json' && !command.formats.includes(asked)) {
+      throw new UsageError('--format', `must be one of ${['json', ...command.formats].join(', ')} (got "${asked}")`);
+    }
+    if (values.json && asked !== undefined && asked !== 'json') throw new UsageError('--format', `--json conflicts with --format ${asked}`);
+    const format = values.json ? 'json' : (asked ?? command.formats[0] ?? 'json');
+    const style = styleFor(io.stderr);
+    const outcome = await command.run(values, positionals, {
+      log: (line) => io.stderr.write(`${line}\n`),
+      stderrIsTTY: Boolean(io.stderr.isTTY),
+      color: style.color,
+    });
+    await emit(command.name, outcome, format, str(values.out), io);
+    return outcome.exitCode;
+  } catch (err) {
+    const e = err instanceof MplsgreError ? err : new MplsgreError('internal', (err as Error)?.stack ?? String(err), { exitCode: ExitCode.environment });
+    if (wantsJson) io.stdout.write(jsonDocument(name, null, e));
+    else io.stderr.write(`mplsgre ${name}: ${e.message}\n`);
+    return e.exitCode;
+  }
+}
+
+async function emit(command: string, outcome: CliOutcome, format: string, out: string | undefined, io: CliStreams): Promise<void> {
+  const style = { color: !out && styleFor(io.stdout).color };
+  const text = format === 'json' ? jsonDocument(command, outcome.result, null) : outcome.render[format]!(style);
+  if (out) await writeAtomic(out, text);
+  else io.stdout.write(text);
+}

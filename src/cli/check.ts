@@ -1,0 +1,70 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkCommand, type CheckReport } from '../commands/check.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import { parseIfName, parseLabels, parseNetnsName } from '../core/names.js';
+import { renderCheckMarkdown } from '../report/check-markdown.js';
+import { renderCheckTable } from '../report/check-text.js';
+import { COMMON_OPTIONS, type CliCommand } from './command.js';
+import { jsonDocument, writeAtomic } from './io.js';
+import { hostFromOptions } from './target.js';
+import { oneOf, str } from './parse.js';
+
+export const check: CliCommand = {
+  name: 'check',
+  summary: 'read-only preflight: can this host carry MPLS over GRE, and if not, why',
+  usage: `mplsgre check [--iface IF] [--labels L,L] [--netns NAME] [--kernel-config PATH]
+              [--format table|json|md] [--json] [--out FILE] [--report] [--fail-on fail|warn] [--ignore ID,...]`,
+  formats: ['table', 'md'],
+  options: {
+    ...COMMON_OPTIONS,
+    iface: { type: 'string' },
+    labels: { type: 'string' },
+    netns: { type: 'string' },
+    'kernel-config': { type: 'string' },
+    report: { type: 'boolean' },
+    'fail-on': { type: 'string' },
+    ignore: { type: 'string' },
+  },
+  async run(values) {
+    const failOn = oneOf(values['fail-on'], '--fail-on', ['fail', 'warn'] as const, 'fail');
+    const iface = values.iface === undefined ? undefined : parseIfName(str(values.iface) ?? '', '--iface');
+    const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
+    const ignore = (str(values.ignore) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const netns = values.netns === undefined ? undefined : parseNetnsName(str(values.netns) ?? '', '--netns');
+    const host = await hostFromOptions({ netns });
+    const kernelConfig = str(values['kernel-config']);
+    if (kernelConfig !== undefined) await readable(kernelConfig, '--kernel-config');
+    const report = await checkCommand({
+      host, labels, ignore, failOn,
+      ...(iface ? { iface } : {}),
+      ...(kernelConfig ? { kernelConfig } : {}),
+    });
+    if (values.report) await writeReports(report);
+    return {
+      result: report,
+      exitCode: report.ready ? ExitCode.ok : ExitCode.failed,
+      render: {
+        table: (style) => renderCheckTable(report, style),
+        md: () => renderCheckMarkdown(report),
+      },
+    };
+  },
+};
+
+async function readable(path: string, field: string): Promise<void> {
+  if (path === '') throw new UsageError(field, 'empty path');
+  await access(path, constants.R_OK).catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(field, `cannot read ${path}: ${err.code ?? err.message}`);
+  });
+}
+
+/** reports/HOST-UTCSTAMP.json and .md, beside the working directory. */
+async function writeReports(r: CheckReport): Promise<void> {
+  const stamp = r.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const base = join('reports', `${r.hostname.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp}`);
+  await mkdir('reports', { recursive: true });
+  await writeAtomic(`${base}.json`, jsonDocument('check', r, null), '--report');
+  await writeAtomic(`${base}.md`, renderCheckMarkdown(r), '--report');
+}

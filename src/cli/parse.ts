@@ -1,0 +1,32 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../core/errors.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * node:util parseArgs, strict: unknown options and missing values are usage errors naming the
+ * option. (Built in, so parsing costs no import time: `check` must start as fast as node.)
+ */
+export function parse(args: readonly string[], options: OptionSpec): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    return { values: values as Values, positionals };
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const opt = /'(-{1,2}[^'\s]*)/.exec(e.message)?.[1] ?? 'arguments';
+    const field = opt.replace(/^(--[^=]+)=.*$/, '$1');
+    const msg = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+      ? 'unknown option'
+      : e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? e.message.replace(/^Option '[^']*' /, '').replace(/\.$/, '') : e.message;
+    throw new UsageError(field, msg, err);
+  }
+}
+
+export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(field, `must be one of ${allowed.join(', ')} (got "${String(value)}")`);
+}
+
+export const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

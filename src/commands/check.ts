@@ -1,0 +1,70 @@
+import { hostname } from 'node:os';
+import type { CheckResult } from '../core/check.js';
+import { UsageError } from '../core/errors.js';
+import { isReady, runChecks, tally, type Tally } from '../core/runner.js';
+import type { Host } from '../host/host.js';
+import { ProbeContext } from '../probes/context.js';
+import { kernelRelease } from '../probes/kernel.js';
+import { CHECKS } from '../../checks/index.js';
+
+export interface CheckCommandOptions {
+  readonly host: Host;
+  readonly iface?: string;
+  readonly labels: readonly number[];
+  readonly kernelConfig?: string;
+  readonly ignore: readonly string[];
+  readonly failOn: 'fail' | 'warn';
+}
+
+/** The result of `mplsgre check`: what `--json` prints as `result`. */
+export interface CheckReport {
+  readonly target: string;
+  readonly hostname: string;
+  readonly kernel: string | undefined;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly options: { iface?: string; labels: readonly number[]; kernelConfig?: string; ignore: readonly string[]; failOn: 'fail' | 'warn' };
+  readonly checks: readonly CheckResult[];
+  readonly tally: Tally;
+  readonly ready: boolean;
+}
+
+export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
+
+export function validateIgnore(ignore: readonly string[]): void {
+  for (const id of ignore) {
+    if (!CHECK_IDS.includes(id)) throw new UsageError('--ignore', `unknown check id "${id}" (known: ${CHECK_IDS.join(', ')})`);
+  }
+}
+
+export async function checkCommand(opts: CheckCommandOptions): Promise<CheckReport> {
+  validateIgnore(opts.ignore);
+  const startedAt = new Date();
+  const started = performance.now();
+  const ctx = new ProbeContext(opts.host, {
+    labels: opts.labels,
+    ...(opts.iface ? { iface: opts.iface } : {}),
+    ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}),
+  });
+  const checks = CHECKS.filter((c) => !opts.ignore.includes(c.id));
+  const [results, release] = await Promise.all([
+    runChecks(checks, ctx, { labels: opts.labels, ...(opts.iface ? { iface: opts.iface } : {}) }),
+    kernelRelease(ctx),
+  ]);
+  const t = tally(results);
+  return {
+    target: opts.host.name,
+    hostname: hostname(),
+    kernel: release.release,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    options: {
+      labels: opts.labels, ignore: opts.ignore, failOn: opts.failOn,
+      ...(opts.iface ? { iface: opts.iface } : {}),
+      ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}),
+    },
+    checks: results,
+    tally: t,
+    ready: isReady(t, opts.failOn),
+  };
+}

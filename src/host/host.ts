@@ -1,0 +1,68 @@
+/** The result of one external command. Failures are data, never exceptions. */
+export interface ExecResult {
+  /** argv as run, for evidence and error messages. */
+  readonly argv: readonly string[];
+  /** null when the process was killed by a signal or could not start. */
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** true when exitCode !== 0, it timed out, was killed, or could not start. */
+  readonly failed: boolean;
+  readonly timedOut: boolean;
+  /** set when the file could not be run at all (ENOENT, EACCES). */
+  readonly spawnError?: string;
+  readonly durationMs: number;
+}
+
+export interface ExecOptions {
+  /** Every external command has a timeout; the default is 10 s. */
+  readonly timeoutMs?: number;
+  readonly input?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** One file read. `error` is the errno code (ENOENT, EACCES, ...) when `ok` is false. */
+export type FileRead =
+  | { readonly path: string; readonly ok: true; readonly data: Buffer }
+  | { readonly path: string; readonly ok: false; readonly error: string };
+
+export interface StartOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  /** Hard bound on the process' life; it is killed after this. */
+  readonly timeoutMs: number;
+}
+
+/** A process running in the background (tcpdump, ping). */
+export interface Background {
+  readonly argv: readonly string[];
+  readonly pid: number | undefined;
+  /** Resolves with the first stdout/stderr line matching `re`, rejects on exit or after `timeoutMs`. */
+  waitForLine(re: RegExp, timeoutMs: number): Promise<string>;
+  /** Sends `signal` (default SIGTERM) and resolves when the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<ExecResult>;
+  /** Resolves when the process exits by itself. */
+  readonly done: Promise<ExecResult>;
+}
+
+/**
+ * The only seam through which mplsgre touches a machine. Implementations: local, netns,
+ * replay (recorded fixtures), recording; ssh and user-mode Linux build on the same contract.
+ * `/proc/sys/net`, `/proc/net` and `/sys/class/net` are per network namespace: a host bound
+ * to a namespace must read them inside it.
+ */
+export interface Host {
+  /** Human name for reports: "local", "netns:A", "ssh:root@b". */
+  readonly name: string;
+  exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** Reads files in one batch where the transport allows; never throws for a missing file. */
+  readFiles(paths: readonly string[]): Promise<FileRead[]>;
+  start(file: string, args: readonly string[], opts: StartOptions): Background;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export async function readText(host: Host, path: string): Promise<string | undefined> {
+  const [r] = await host.readFiles([path]);
+  return r && r.ok ? r.data.toString('utf8') : undefined;
+}

@@ -1,0 +1,75 @@
+import type { ExecOptions, ExecResult, FileRead, Host } from '../host/host.js';
+
+export interface ProbeOptions {
+  /** The tunnel interface to examine (`--iface`). */
+  readonly iface?: string;
+  /** Labels in use (`--labels`). */
+  readonly labels: readonly number[];
+  /** A kernel config file that overrides the ones the kernel publishes (`--kernel-config`). */
+  readonly kernelConfig?: string;
+}
+
+/**
+ * What checks gather facts through. Reads issued in the same tick are sent to the host as one
+ * batch (one remote command for netns or ssh hosts); every read and command is memoised, so
+ * checks that share a probe cost it once.
+ */
+export class ProbeContext {
+  private readonly files = new Map<string, Promise<FileRead>>();
+  private readonly commands = new Map<string, Promise<ExecResult>>();
+  private readonly memo = new Map<string, Promise<unknown>>();
+  private queue: { path: string; resolve: (r: FileRead) => void }[] = [];
+
+  constructor(
+    readonly host: Host,
+    readonly options: ProbeOptions,
+  ) {}
+
+  read(path: string): Promise<FileRead> {
+    let p = this.files.get(path);
+    if (!p) {
+      p = new Promise<FileRead>((resolve) => {
+        if (this.queue.length === 0) queueMicrotask(() => void this.flush());
+        this.queue.push({ path, resolve });
+      });
+      this.files.set(path, p);
+    }
+    return p;
+  }
+
+  async text(path: string): Promise<string | undefined> {
+    const r = await this.read(path);
+    return r.ok ? r.data.toString('utf8') : undefined;
+  }
+
+  exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
+    const key = [file, ...args].join('\0');
+    let p = this.commands.get(key);
+    if (!p) {
+      p = this.host.exec(file, args, { timeoutMs: 5_000, ...opts });
+      this.commands.set(key, p);
+    }
+    return p;
+  }
+
+  /** Runs `fn` once per key for the life of this context. */
+  once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      const results = await this.host.readFiles(batch.map((b) => b.path));
+      batch.forEach((b, i) => b.resolve(results[i] ?? { path: b.path, ok: false, error: 'EIO' }));
+    } catch (err) {
+      for (const b of batch) b.resolve({ path: b.path, ok: false, error: String((err as Error).message ?? err) });
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { ProbeContext } from './context.js';
+
+export interface SysctlValue {
+  readonly key: string;
+  readonly path: string;
+  /** The trimmed value, or undefined when the file is absent or unreadable. */
+  readonly value: string | undefined;
+  readonly error?: string;
+}
+
+export const sysctlPath = (key: string): string => `/proc/sys/${key.replace(/\./g, '/')}`;
+
+/** Reads a sysctl from /proc/sys (no `sysctl` process). Interface names may contain dots: pass parts. */
+export async function readSysctl(ctx: ProbeContext, ...parts: string[]): Promise<SysctlValue> {
+  const key = parts.join('.');
+  const path = `/proc/sys/${parts.map((p) => p.replace(/\//g, '.')).join('/')}`;
+  const r = await ctx.read(path);
+  return r.ok ? { key, path, value: r.data.toString('utf8').trim() } : { key, path, value: undefined, error: r.error };
+}
+
+export interface InterfaceFacts {
+  readonly name: string;
+  readonly exists: boolean;
+  readonly ifindex?: number;
+  /** ARPHRD type: 778 is ipgre, 823 ip6gre. */
+  readonly type?: number;
+  readonly operstate?: string;
+  readonly flags?: number;
+  readonly mtu?: number;
+}
+
+export function interfaceFacts(ctx: ProbeContext, name: string): Promise<InterfaceFacts> {
+  return ctx.once(`iface.${name}`, async () => {
+    const base = `/sys/class/net/${name}`;
+    const [ifindex, type, operstate, flags, mtu] = await Promise.all(
+      ['ifindex', 'type', 'operstate', 'flags', 'mtu'].map((f) => ctx.text(`${base}/${f}`)),
+    );
+    if (ifindex === undefined) return { name, exists: false };
+    const num = (s: string | undefined): number | undefined => (s === undefined || !/^\s*(0x)?[0-9a-f]+\s*$/i.test(s) ? undefined : Number(s.trim()));
+    return {
+      name, exists: true,
+      ...(num(ifindex) !== undefined ? { ifindex: num(ifindex)! } : {}),
+      ...(num(type) !== undefined ? { type: num(type)! } : {}),
+      ...(operstate ? { operstate: operstate.trim() } : {}),
+      ...(num(flags) !== undefined ? { flags: num(flags)! } : {}),
+      ...(num(mtu) !== undefined ? { mtu: num(mtu)! } : {}),
+    };
+  });
+}

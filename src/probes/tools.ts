@@ -1,0 +1,82 @@
+import type { ProbeContext } from './context.js';
+
+export interface ToolFacts {
+  readonly tool: string;
+  readonly present: boolean;
+  readonly version?: string;
+  readonly output: string;
+  readonly argv: readonly string[];
+  readonly error?: string;
+}
+
+/** `ip -V` prints "ip utility, iproute2-6.1.0, libbpf 1.1.2" (older: "ip utility, iproute2-ss170501"). */
+export function parseIproute2Version(text: string): string | undefined {
+  const m = /iproute2-(ss)?([0-9][0-9.]*[0-9])/.exec(text);
+  if (!m?.[2]) return undefined;
+  return m[1] ? snapshotVersion(m[2]) : m[2];
+}
+
+/** Before 4.15 iproute2 printed a snapshot date (ss151103); this maps it to the release it follows. */
+const SNAPSHOTS: readonly [string, string][] = [
+  ['171113', '4.14.0'], ['170905', '4.13.0'], ['170705', '4.12.0'], ['170501', '4.11.0'], ['170224', '4.10.0'],
+  ['161212', '4.9.0'], ['161009', '4.8.0'], ['160808', '4.7.0'], ['160518', '4.6.0'], ['160314', '4.5.0'],
+  ['160111', '4.4.0'], ['151103', '4.3.0'], ['150831', '4.2.0'], ['150626', '4.1.0'], ['150413', '4.0.0'],
+];
+
+function snapshotVersion(date: string): string {
+  return SNAPSHOTS.find(([d]) => date >= d)?.[1] ?? '3.0.0';
+}
+
+/** `tcpdump --version` prints "tcpdump version 4.99.3" then libpcap's line. */
+export function parseTcpdumpVersion(text: string): string | undefined {
+  return /tcpdump version ([0-9][^\s]*)/.exec(text)?.[1];
+}
+
+async function tool(ctx: ProbeContext, name: string, args: string[], parse: (s: string) => string | undefined): Promise<ToolFacts> {
+  const r = await ctx.exec(name, args, { timeoutMs: 3_000 });
+  const output = `${r.stdout}${r.stderr}`.trim();
+  if (r.spawnError) return { tool: name, present: false, output, argv: r.argv, error: r.spawnError };
+  const version = parse(output);
+  return {
+    tool: name, present: true, output, argv: r.argv,
+    ...(version ? { version } : {}),
+    ...(r.failed ? { error: r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}` } : {}),
+  };
+}
+
+export const iproute2 = (ctx: ProbeContext): Promise<ToolFacts> => ctx.once('tool.ip', () => tool(ctx, 'ip', ['-V'], parseIproute2Version));
+export const tcpdump = (ctx: ProbeContext): Promise<ToolFacts> => ctx.once('tool.tcpdump', () => tool(ctx, 'tcpdump', ['--version'], parseTcpdumpVersion));
+
+/** Compares dotted versions, or iproute2's ssYYMMDD snapshots as a single number. */
+export function versionAtLeast(version: string, min: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
+}
+
+/** Capability bits from /proc/self/status. */
+export const CAP_NET_ADMIN = 12;
+export const CAP_NET_RAW = 13;
+
+export interface PrivilegeFacts {
+  readonly capEff: bigint | undefined;
+  readonly uid: number | undefined;
+  readonly source: string;
+}
+
+export function privileges(ctx: ProbeContext): Promise<PrivilegeFacts> {
+  return ctx.once('privileges', async () => {
+    const source = '/proc/self/status';
+    const text = await ctx.text(source);
+    const cap = text ? /^CapEff:\s*([0-9a-f]+)$/m.exec(text)?.[1] : undefined;
+    const uid = text ? /^Uid:\s*(\d+)/m.exec(text)?.[1] : undefined;
+    return { capEff: cap ? BigInt(`0x${cap}`) : undefined, uid: uid === undefined ? undefined : Number(uid), source };
+  });
+}
+
+export const hasCap = (capEff: bigint, bit: number): boolean => ((capEff >> BigInt(bit)) & 1n) === 1n;

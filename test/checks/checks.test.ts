@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { checkCommand, type CheckReport } from '../../src/commands/check.js';
+import { ReplayHost } from '../../src/host/replay.js';
+import { EXPECT } from '../support/expectations.js';
+import { factNames, loadFacts } from '../support/fixtures.js';
+
+async function replay(name: string): Promise<{ report: CheckReport; host: ReplayHost }> {
+  const rec = loadFacts(name);
+  const host = new ReplayHost(rec, name);
+  const o = rec.recorded.options;
+  const report = await checkCommand({ host, labels: o.labels, ignore: [], failOn: 'fail', ...(o.iface ? { iface: o.iface } : {}), ...(o.kernelConfig ? { kernelConfig: o.kernelConfig } : {}) });
+  return { report, host };
+}
+
+describe('checks on facts recorded from real kernels', () => {
+  it('has an expectation table for every recorded fixture', () => {
+    expect(Object.keys(EXPECT).sort()).to.deep.equal(factNames());
+  });
+
+  for (const [name, table] of Object.entries(EXPECT)) {
+    describe(name, () => {
+      let report: CheckReport;
+      let host: ReplayHost;
+      before(async () => ({ report, host } = await replay(name)));
+
+      it('reads nothing that was not recorded', () => expect(host.unrecorded).to.deep.equal([]));
+
+      for (const [id, [status, phrase]] of Object.entries(table)) {
+        it(`${id} is ${status} (${phrase.source})`, () => {
+          const c = report.checks.find((x) => x.id === id);
+          expect(c, id).to.exist;
+          expect(c!.status, c!.summary).to.equal(status);
+          expect(c!.summary).to.match(phrase);
+          if (status !== 'pass' && status !== 'skip') expect(c!.remediation, 'a remediation').to.be.a('string').and.not.empty;
+          expect(c!.evidence.length, 'evidence').to.be.greaterThan(0);
+        });
+      }
+    });
+  }
+
+  it('the verdict follows the statuses: only the configured seed host is ready', async () => {
+    const ready = await Promise.all(factNames().map(async (n) => [n, (await replay(n)).report.ready] as const));
+    expect(ready.filter(([, r]) => r).map(([n]) => n)).to.deep.equal(['uml-seed']);
+  });
+});

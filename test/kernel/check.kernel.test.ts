@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import type { CheckReport } from '../../src/commands/check.js';
+import { ensureUmlKernel, runInUml } from '../../src/host/uml.js';
+import { KERNEL_STATES } from '../../scripts/kernel-states.js';
+import { EXPECT } from '../support/expectations.js';
+import { ROOT } from '../support/fixtures.js';
+import type { GuestCheckRun } from './guest-check.js';
+
+/**
+ * The kernel tier: `mplsgre check` (the real CLI) on a real MPLS-capable kernel, user-mode
+ * Linux 6.1, in every recorded state. It installs user-mode-linux when root on Debian and fails
+ * loudly where it cannot: it never passes by skipping.
+ */
+describe('kernel tier: check in user-mode Linux', function () {
+  this.timeout(300_000);
+  let runs: GuestCheckRun[] = [];
+
+  before(async () => {
+    await ensureUmlKernel((m) => console.log(`      ${m}`));
+    const r = await runInUml({
+      job: { kind: 'module', module: fileURLToPath(new URL('./guest-check.js', import.meta.url)), export: 'checkEveryState', input: { root: ROOT } },
+      timeoutMs: 240_000,
+    });
+    const out = r.output as { ok: boolean; value?: GuestCheckRun[]; error?: { message: string } };
+    if (!out?.ok) throw new Error(`guest failed: ${out?.error?.message ?? r.console.slice(-1500)}`);
+    runs = out.value!;
+  });
+
+  it('ran every kernel state', () => {
+    expect(runs.map((r) => r.state)).to.deep.equal(KERNEL_STATES.map((s) => s.name));
+  });
+
+  for (const state of KERNEL_STATES) {
+    describe(state.name, () => {
+      const report = (): { code: number | null; r: CheckReport } => {
+        const run = runs.find((x) => x.state === state.name);
+        expect(run, `${state.name} ran`).to.exist;
+        const doc = JSON.parse(run!.stdout) as { result: CheckReport };
+        return { code: run!.code, r: doc.result };
+      };
+
+      it('kernel is 6.1 and the exit code follows the verdict', () => {
+        const { code, r } = report();
+        expect(r.kernel).to.match(/^6\.1\./);
+        expect(code).to.equal(r.ready ? 0 : 1);
+        expect(r.ready).to.equal(state.name === 'uml-seed');
+      });
+
+      for (const [id, [status, phrase]] of Object.entries(EXPECT[state.name] ?? {})) {
+        it(`${id} is ${status} (${phrase.source})`, () => {
+          const c = report().r.checks.find((x) => x.id === id)!;
+          expect(c.status, c.summary).to.equal(status);
+          expect(c.summary).to.match(phrase);
+        });
+      }
+    });
+  }
+});

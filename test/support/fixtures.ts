@@ -1,0 +1,14 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Recording } from '../../src/host/replay.js';
+
+/** The repository root, from dist/test/support. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const FACTS_DIR = join(ROOT, 'test', 'fixtures', 'facts');
+
+export function loadFacts(name: string): Recording {
+  return JSON.parse(readFileSync(join(FACTS_DIR, `${name}.json`), 'utf8')) as Recording;
+}
+
+export const factNames = (): string[] => readdirSync(FACTS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
