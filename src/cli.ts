@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './host/paths.js';
 import type { CliCommand, CliOutcome } from './cli/command.js';
 import { jsonDocument, writeAtomic } from './cli/io.js';
 import { parse, str } from './cli/parse.js';
@@ -8,6 +10,11 @@ import { styleFor } from './report/style.js';
 /** Subcommands load lazily: `check` must not pay for the modules of `lab`. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   check: { summary: 'read-only preflight of this host (or --netns NAME)', load: async () => (await import('./cli/check.js')).check },
+  plan: { summary: 'the commands per host, each with its undo (changes nothing)', load: async () => (await import('./cli/tunnel.js')).plan },
+  up: { summary: 'configure both ends of a topology (transactional, idempotent)', load: async () => (await import('./cli/tunnel.js')).up },
+  verify: { summary: 'prove each direction carries its label inside GRE, from captures', load: async () => (await import('./cli/tunnel.js')).verify },
+  down: { summary: 'remove what up created, restore recorded sysctls', load: async () => (await import('./cli/tunnel.js')).down },
+  lab: { summary: 'the seed setup end to end in namespaces (user-mode Linux where needed)', load: async () => (await import('./cli/lab.js')).lab },
 };
 
 function help(): string {
@@ -26,16 +33,8 @@ function help(): string {
 }
 
 function version(): string {
-  // dist/src/cli.js (compiled) or dist/mplsgre.js (bundled): package.json is one or two levels up.
-  for (const rel of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };
-      if (pkg.name === 'mplsgre') return `mplsgre ${pkg.version}\n`;
-    } catch {
-      // try the next level
-    }
-  }
-  return 'mplsgre (version unknown)\n';
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return `mplsgre ${pkg.version}\n`;
 }
 
 /** Runs one invocation; returns the exit code. Never calls process.exit(). */

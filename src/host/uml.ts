@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { access, chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile, lstat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from './paths.js';
 import { EnvironmentError } from '../core/errors.js';
 import { execLocal } from './spawn.js';
 
@@ -39,6 +39,8 @@ export interface UmlRunOptions {
   readonly memMb?: number;
   /** Receives the guest console's lines (the job's stdout and stderr) as they come. */
   readonly onLine?: (line: string) => void;
+  /** Aborting kills the guest at once: everything it created dies with it. */
+  readonly signal?: AbortSignal;
 }
 
 export interface UmlRunResult {
@@ -67,29 +69,42 @@ export async function findUmlKernel(): Promise<UmlKernel | undefined> {
   }
 }
 
+/** What a guest needs from this machine's files: binary -> the Debian package that ships it. */
+const GUEST_TOOLS: readonly [string, string][] = [
+  ['/usr/sbin/modprobe', 'kmod'],
+  ['/usr/sbin/ip', 'iproute2'],
+  ['/usr/bin/tcpdump', 'tcpdump'],
+  ['/usr/sbin/sysctl', 'procps'],
+];
+
+const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+
 /**
- * Makes the user-mode Linux kernel usable: installs Debian's user-mode-linux and kmod when
- * missing (root on Debian only), and points /lib/modules/RELEASE at the package's modules so
- * modprobe inside the guest finds them. Reports each change through `log`.
+ * Makes the user-mode Linux kernel usable: installs Debian's user-mode-linux (and the tools the
+ * guest runs: kmod, iproute2, tcpdump, procps) when missing, as root on Debian only, and points
+ * /lib/modules/RELEASE at the package's modules so modprobe inside the guest finds them.
+ * Reports each change through `log`.
  */
 export async function ensureUmlKernel(log: (msg: string) => void = () => {}): Promise<UmlKernel> {
   let kernel = await findUmlKernel();
-  const haveKmod = await access('/usr/sbin/modprobe').then(() => true, () => access('/sbin/modprobe').then(() => true, () => false));
-  if (!kernel || !haveKmod) {
-    const isDebian = await access('/etc/debian_version').then(() => true, () => false);
-    const cmd = 'apt-get update && apt-get install -y user-mode-linux kmod';
-    if (process.getuid?.() !== 0 || !isDebian) {
-      throw new EnvironmentError(`user-mode Linux is not installed; install it with: ${cmd}`);
+  const packages = [
+    ...(kernel ? [] : ['user-mode-linux']),
+    ...(await Promise.all(GUEST_TOOLS.map(async ([bin, pkg]) => ((await exists(bin)) ? undefined : pkg)))).filter((p): p is string => !!p),
+  ];
+  if (packages.length) {
+    const cmd = `apt-get update && apt-get install -y ${packages.join(' ')}`;
+    if (process.getuid?.() !== 0 || !(await exists('/etc/debian_version'))) {
+      throw new EnvironmentError(`user-mode Linux needs packages that are not installed; install them with: ${cmd}`);
     }
-    log('installing user-mode-linux and kmod with apt-get');
+    log(`installing ${packages.join(', ')} with apt-get`);
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
     const update = await execLocal('apt-get', ['update', '-qq'], { timeoutMs: 300_000, env });
     if (update.failed) throw new EnvironmentError(`apt-get update failed: ${update.stderr.trim()}`);
-    const install = await execLocal('apt-get', ['install', '-y', '-qq', 'user-mode-linux', 'kmod'], { timeoutMs: 600_000, env });
-    if (install.failed) throw new EnvironmentError(`apt-get install user-mode-linux kmod failed: ${install.stderr.trim()}`);
+    const install = await execLocal('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { timeoutMs: 600_000, env });
+    if (install.failed) throw new EnvironmentError(`apt-get install ${packages.join(' ')} failed: ${install.stderr.trim()}`);
     kernel = await findUmlKernel();
-    if (!kernel) throw new EnvironmentError('user-mode-linux installed but no kernel found in ' + UML_MODULES);
   }
+  if (!kernel) throw new EnvironmentError(`user-mode-linux installed but no kernel modules found in ${UML_MODULES}`);
   const link = join('/lib/modules', kernel.release);
   const present = await lstat(link).then(() => true, () => false);
   if (!present) {
@@ -100,7 +115,8 @@ export async function ensureUmlKernel(log: (msg: string) => void = () => {}): Pr
   return kernel;
 }
 
-const GUEST = fileURLToPath(new URL('./uml-guest.js', import.meta.url));
+/** Compiled, never bundled: the guest runs it as a file of its own. */
+const guestScript = (): string => join(packageRoot(), 'dist', 'src', 'host', 'uml-guest.js');
 
 /** Boots user-mode Linux with this machine's files as its root, runs one job, halts. */
 export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
@@ -117,9 +133,9 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
     const args = [
       `mem=${opts.memMb ?? 1024}M`, 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'rw', 'quiet',
       `init=${init}`, 'con0=fd:0,fd:1', 'con=null',
-      `MPLSGRE_JOB=${jobPath}`, `MPLSGRE_NODE=${process.execPath}`, `MPLSGRE_GUEST=${GUEST}`, `MPLSGRE_CWD=${process.cwd()}`,
+      `MPLSGRE_JOB=${jobPath}`, `MPLSGRE_NODE=${process.execPath}`, `MPLSGRE_GUEST=${guestScript()}`, `MPLSGRE_CWD=${process.cwd()}`,
     ];
-    const consoleText = await boot(kernel.binary, args, opts.timeoutMs, dir, opts.onLine);
+    const consoleText = await boot(kernel.binary, args, opts.timeoutMs, dir, opts.onLine, opts.signal);
     const rc = await readFile(`${jobPath}.rc`, 'utf8').then((s) => Number(s.trim()), () => null);
     const output = await readFile(join(dir, 'output.json'), 'utf8').then((s) => JSON.parse(s) as unknown, () => undefined);
     if (rc === null) {
@@ -131,7 +147,7 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
   }
 }
 
-async function boot(binary: string, args: string[], timeoutMs: number, cwd: string, onLine?: (line: string) => void): Promise<string> {
+async function boot(binary: string, args: string[], timeoutMs: number, cwd: string, onLine?: (line: string) => void, signal?: AbortSignal): Promise<string> {
   // UML backs guest memory with a file in TMPDIR; tmpfs keeps that off the disk.
   const shm = await access('/dev/shm').then(() => '/dev/shm', () => undefined);
   return new Promise((resolve, reject) => {
@@ -153,14 +169,20 @@ async function boot(binary: string, args: string[], timeoutMs: number, cwd: stri
       child.kill('SIGKILL');
       reject(new EnvironmentError(`user-mode Linux did not finish within ${timeoutMs} ms; console:\n${text.slice(-2000)}`));
     }, timeoutMs);
+    const abort = (): void => {
+      child.kill('SIGKILL');
+    };
+    signal?.addEventListener('abort', abort, { once: true });
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(new EnvironmentError(`cannot start ${binary}: ${err.message}`, err));
     });
     child.on('close', () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
       if (partial && onLine) onLine(partial);
-      resolve(text);
+      if (signal?.aborted) reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      else resolve(text);
     });
   });
 }

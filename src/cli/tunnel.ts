@@ -1,0 +1,76 @@
+import { downCommand } from '../commands/down.js';
+import { planCommand } from '../commands/plan.js';
+import { upCommand } from '../commands/up.js';
+import { verifyCommand } from '../commands/verify.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import { renderApply, renderRemove, renderVerify } from '../report/tunnel-text.js';
+import { COMMON_OPTIONS, type CliCommand } from './command.js';
+import { str } from './parse.js';
+
+export function fileArg(positionals: readonly string[], name = 'FILE'): string {
+  if (positionals.length !== 1) throw new UsageError(name, positionals.length ? `one topology file expected, got ${positionals.length} arguments` : 'a topology file is required (e.g. examples/seed.yaml)');
+  return positionals[0]!;
+}
+
+export function intOption(value: unknown, field: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const s = str(value) ?? '';
+  if (!/^[0-9]+$/.test(s) || Number(s) < min || Number(s) > max) throw new UsageError(field, `must be an integer from ${min} to ${max} (got "${s}")`);
+  return Number(s);
+}
+
+export const plan: CliCommand = {
+  name: 'plan',
+  summary: 'the exact commands per host, in order, each with its undo (changes nothing)',
+  usage: 'mplsgre plan FILE [--json]',
+  formats: ['text'],
+  options: { ...COMMON_OPTIONS },
+  async run(_values, positionals) {
+    const r = await planCommand({ file: fileArg(positionals) });
+    return { result: r.plan, exitCode: ExitCode.ok, render: { text: () => r.text } };
+  },
+};
+
+export const up: CliCommand = {
+  name: 'up',
+  summary: 'configure both ends; transactional (a failure undoes everything) and idempotent',
+  usage: 'mplsgre up FILE [--dry-run] [--json]',
+  formats: ['text'],
+  options: { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean' } },
+  async run(values, positionals, ctx) {
+    const file = fileArg(positionals);
+    if (values['dry-run']) {
+      const r = await planCommand({ file });
+      return { result: { dryRun: true, plan: r.plan }, exitCode: ExitCode.ok, render: { text: () => r.text } };
+    }
+    const r = await upCommand({ file, onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
+    return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderApply(r, style) } };
+  },
+};
+
+export const down: CliCommand = {
+  name: 'down',
+  summary: 'remove what up created and restore the sysctl values it recorded',
+  usage: 'mplsgre down FILE [--json]',
+  formats: ['text'],
+  options: { ...COMMON_OPTIONS },
+  async run(_values, positionals, ctx) {
+    const r = await downCommand({ file: fileArg(positionals), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
+    return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderRemove(r, style) } };
+  },
+};
+
+export const verify: CliCommand = {
+  name: 'verify',
+  summary: 'ping both ways under tcpdump and prove each direction carries its label inside GRE',
+  usage: 'mplsgre verify FILE [--count N] [--interval SECONDS] [--no-mtu] [--json]',
+  formats: ['text'],
+  options: { ...COMMON_OPTIONS, count: { type: 'string' }, interval: { type: 'string' }, 'no-mtu': { type: 'boolean' } },
+  async run(values, positionals, ctx) {
+    const count = intOption(values.count, '--count', 1, 100_000, 5);
+    const interval = values.interval === undefined ? 0.01 : Number(str(values.interval));
+    if (!Number.isFinite(interval) || interval < 0.002 || interval > 10) throw new UsageError('--interval', `must be a number of seconds from 0.002 to 10 (got "${str(values.interval)}")`);
+    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], log: ctx.log });
+    return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderVerify(r, style) } };
+  },
+};

@@ -1,0 +1,30 @@
+import { EnvironmentError } from '../core/errors.js';
+import { plan as makePlan, type Plan } from '../core/planner.js';
+import { loadTopology, type Topology } from '../core/topology.js';
+import type { Host } from '../host/host.js';
+import { LocalHost } from '../host/local.js';
+import { hostForTarget } from '../host/targets.js';
+import { ProbeContext } from '../probes/context.js';
+import { CAP_NET_ADMIN, CAP_NET_RAW, hasCap, privileges } from '../probes/tools.js';
+
+export interface Bound {
+  readonly topology: Topology;
+  readonly plan: Plan;
+  readonly hosts: ReadonlyMap<string, Host>;
+}
+
+/** Refuses early, naming the capability, when this process cannot change networking. */
+export async function requireCaps(what: string, raw = false): Promise<void> {
+  const p = await privileges(new ProbeContext(new LocalHost(), { labels: [] }));
+  if (p.capEff === undefined) return;
+  const missing = [hasCap(p.capEff, CAP_NET_ADMIN) ? '' : 'CAP_NET_ADMIN', raw && !hasCap(p.capEff, CAP_NET_RAW) ? 'CAP_NET_RAW' : ''].filter(Boolean);
+  if (missing.length) throw new EnvironmentError(`${what} needs ${missing.join(' and ')} (run as root); nothing was changed`);
+}
+
+/** Loads the topology (usage errors first), plans it, and binds each host to its target. */
+export async function bind(file: string | Topology): Promise<Bound> {
+  const topology = typeof file === 'string' ? await loadTopology(file) : file;
+  const plan = makePlan(topology);
+  const hosts = new Map(await Promise.all(topology.hosts.map(async (h) => [h.name, await hostForTarget(h.target)] as const)));
+  return { topology, plan, hosts };
+}

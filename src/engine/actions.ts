@@ -1,0 +1,107 @@
+import { isInEffect, sysctlProcPath, type Action, type Step } from '../core/planner.js';
+import type { Host } from '../host/host.js';
+import { ProbeContext } from '../probes/context.js';
+import { moduleFacts } from '../probes/modules.js';
+import type { AppliedStep } from './state.js';
+
+const STEP_TIMEOUT_MS = 15_000;
+
+/** A failed command, as data: what ran and what it said. */
+export class StepError extends Error {
+  constructor(
+    readonly argv: readonly string[],
+    readonly stderr: string,
+    readonly exitCode: number | null,
+  ) {
+    super(`${argv.join(' ')}: ${stderr.trim() || (exitCode === null ? 'did not run' : `exit ${exitCode}`)}`);
+    this.name = 'StepError';
+  }
+}
+
+async function run(host: Host, argv: readonly string[]): Promise<string> {
+  const [file, ...args] = argv;
+  const r = await host.exec(file!, args, { timeoutMs: STEP_TIMEOUT_MS });
+  if (r.failed) throw new StepError(argv, r.timedOut ? `timed out after ${STEP_TIMEOUT_MS} ms` : (r.stderr || r.spawnError || ''), r.exitCode);
+  return r.stdout;
+}
+
+async function readSysctl(host: Host, key: string): Promise<string | undefined> {
+  const [r] = await host.readFiles([sysctlProcPath(key)]);
+  return r?.ok ? r.data.toString('utf8').trim() : undefined;
+}
+
+/**
+ * Whether a step is in effect already. Module steps ask the module probe (loaded or built in);
+ * `sysctl -n KEY` checks read /proc/sys instead of spawning sysctl.
+ */
+export async function inEffect(host: Host, step: Step): Promise<boolean> {
+  if (step.do.kind === 'modprobe') {
+    const f = await moduleFacts(new ProbeContext(host, { labels: [] }), step.do.module);
+    return f.state === 'loaded' || f.state === 'builtin';
+  }
+  const check = step.check;
+  if (!check) return false;
+  const [file, ...args] = check.argv;
+  if (file === 'sysctl' && args[0] === '-n' && args.length === 2) {
+    const value = await readSysctl(host, args[1]!);
+    return value !== undefined && isInEffect(check, { exitCode: 0, stdout: value });
+  }
+  const r = await host.exec(file!, args, { timeoutMs: STEP_TIMEOUT_MS });
+  return isInEffect(check, r);
+}
+
+/** Runs a step's `do`, returning what its undo will need. Throws StepError on failure. */
+export async function doAction(host: Host, action: Action): Promise<Pick<AppliedStep, 'previous' | 'wasLoaded'>> {
+  switch (action.kind) {
+    case 'exec':
+      await run(host, action.argv);
+      return {};
+    case 'sysctl-write': {
+      const previous = await readSysctl(host, action.key);
+      if (previous === undefined) throw new StepError(['sysctl', '-w', `${action.key}=${action.value}`], `sysctl: cannot stat ${sysctlProcPath(action.key)}: No such file or directory`, 255);
+      await run(host, ['sysctl', '-w', `${action.key}=${action.value}`]);
+      return { previous };
+    }
+    case 'modprobe':
+      await run(host, ['modprobe', action.module]);
+      return { wasLoaded: false };
+    case 'sysctl-restore':
+    case 'module-unload-if-loaded-by-us':
+      throw new Error(`${action.kind} is an undo action`);
+  }
+}
+
+/** Runs a step's undo given what its `do` recorded. Returns a note when there was nothing to do. */
+export async function undoAction(host: Host, step: Step, record: AppliedStep): Promise<string | undefined> {
+  const undo = step.undo;
+  if (!undo) return step.undoNote ?? 'nothing to undo';
+  switch (undo.kind) {
+    case 'exec':
+      try {
+        await run(host, undo.argv);
+        return undefined;
+      } catch (err) {
+        // Gone already (deleted by hand, or with its namespace): the undo's goal holds.
+        if (step.check && !(await inEffect(host, step).catch(() => true))) return 'already absent';
+        throw err;
+      }
+    case 'sysctl-restore': {
+      if (record.previous === undefined) return 'no previous value recorded';
+      const now = await readSysctl(host, undo.key);
+      if (now === undefined) return `${undo.key} no longer exists`;
+      await run(host, ['sysctl', '-w', `${undo.key}=${record.previous}`]);
+      return undefined;
+    }
+    case 'module-unload-if-loaded-by-us': {
+      if (record.wasLoaded !== false) return 'was loaded before; left loaded';
+      const f = await moduleFacts(new ProbeContext(host, { labels: [] }), undo.module);
+      if (f.state !== 'loaded') return 'not loaded';
+      // Another namespace or tunnel may still use it: unloading is best effort.
+      const r = await host.exec('modprobe', ['-r', undo.module], { timeoutMs: STEP_TIMEOUT_MS });
+      return r.failed ? `left loaded: ${r.stderr.trim()}` : undefined;
+    }
+    case 'modprobe':
+    case 'sysctl-write':
+      throw new Error(`${undo.kind} is not an undo action`);
+  }
+}

@@ -1,0 +1,166 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeFile } from '../capture/index.js';
+import type { PacketRecord } from '../capture/record.js';
+import { startSniffer, type Sniffer } from '../capture/sniffer.js';
+import { EnvironmentError } from '../core/errors.js';
+import { parsePing, type PingSummary } from '../core/ping.js';
+import type { HostSpec, Topology } from '../core/topology.js';
+import { countEcho, judgeDirection, labelsOf, type DirectionCause } from '../core/verdict.js';
+import type { Host } from '../host/host.js';
+
+export interface MtuResult {
+  /** Largest ICMP payload that crossed with DF set, among the sizes tried. */
+  readonly largestPayload: number | null;
+  /** Smallest size tried that did not cross. */
+  readonly firstFailing: number | null;
+  /** payload + ICMP 8 + IP 20 + one label 4: the packet size inside the tunnel. */
+  readonly largestTunnelPacket: number | null;
+  readonly tunnelMtu: number | null;
+  readonly tried: readonly { payload: number; crossed: boolean }[];
+}
+
+export interface DirectionResult {
+  readonly from: string;
+  readonly to: string;
+  readonly label: number;
+  readonly sent: number;
+  readonly received: number;
+  readonly labelsSeen: readonly number[];
+  readonly requestLabels: Readonly<Record<string, number>>;
+  readonly onWireInGre: number;
+  readonly repliesInGre: number;
+  readonly rttMs?: { min: number; avg: number; max: number };
+  readonly mtu?: MtuResult;
+  readonly ok: boolean;
+  readonly cause: DirectionCause | null;
+  readonly explanation: string;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly tunnel: string;
+  readonly count: number;
+  readonly directions: readonly DirectionResult[];
+  readonly captures: readonly { host: string; iface: string; captured?: number; droppedByKernel?: number }[];
+  readonly durationMs: number;
+}
+
+export interface VerifyOptions {
+  readonly count: number;
+  /** Seconds between pings; root may go down to 0.002. */
+  readonly interval: number;
+  readonly mtu: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/** The interface holding `address` on `host` (`ip -j addr`). */
+async function underlayIface(host: Host, address: string): Promise<string> {
+  const r = await host.exec('ip', ['-j', 'address', 'show'], { timeoutMs: 5_000 });
+  if (r.failed) throw new EnvironmentError(`${host.name}: ip -j address show failed: ${r.stderr.trim()}`);
+  const links = JSON.parse(r.stdout) as { ifname: string; addr_info?: { local?: string }[] }[];
+  const found = links.find((l) => l.addr_info?.some((a) => a.local === address));
+  if (!found) throw new EnvironmentError(`${host.name}: no interface holds the underlay address ${address}`);
+  return found.ifname;
+}
+
+async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, interval: number, extra: readonly string[] = []): Promise<{ summary: PingSummary | undefined; stderr: string }> {
+  const deadline = Math.ceil(count * interval + 2);
+  const r = await host.exec('ping', ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', '1', '-w', String(deadline), '-I', from.overlay, ...extra, to.overlay], { timeoutMs: (deadline + 5) * 1000 });
+  return { summary: parsePing(r.stdout), stderr: r.stderr.trim() };
+}
+
+async function readAll(file: string): Promise<PacketRecord[]> {
+  const out: PacketRecord[] = [];
+  for await (const batch of (await decodeFile(file)).batches()) out.push(...batch);
+  return out;
+}
+
+/** Polls a capture until it holds `want` matching packets or `boundMs` passes: no fixed sleep. */
+async function settle(file: string, want: number, match: (rs: PacketRecord[]) => number, boundMs: number): Promise<void> {
+  const until = performance.now() + boundMs;
+  for (;;) {
+    const have = await readAll(file).then(match, () => 0);
+    if (have >= want || performance.now() > until) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** MTU probe: sizes around the one the tunnel MTU predicts, sent with DF, all at once. */
+async function probeMtu(host: Host, from: HostSpec, to: HostSpec, iface: string): Promise<MtuResult> {
+  const [m] = await host.readFiles([`/sys/class/net/${iface}/mtu`]);
+  const tunnelMtu = m?.ok ? Number(m.data.toString().trim()) : null;
+  const predicted = tunnelMtu ? tunnelMtu - 4 - 20 - 8 : 1400;
+  const sizes = [...new Set([56, 1000, predicted - 4, predicted, predicted + 1, predicted + 4])].filter((s) => s > 0).sort((a, b) => a - b);
+  const tried = await Promise.all(sizes.map(async (payload) => {
+    const r = await ping(host, from, to, 1, 0.2, ['-M', 'do', '-s', String(payload)]);
+    return { payload, crossed: (r.summary?.received ?? 0) > 0 };
+  }));
+  const crossed = tried.filter((t) => t.crossed).map((t) => t.payload);
+  const largest = crossed.length ? Math.max(...crossed) : null;
+  const failing = tried.find((t) => !t.crossed && (largest === null || t.payload > largest))?.payload ?? null;
+  return { largestPayload: largest, firstFailing: failing, largestTunnelPacket: largest === null ? null : largest + 8 + 20 + 4, tunnelMtu, tried };
+}
+
+/**
+ * `verify`: captures on both tunnels and both underlays, pings each way, and proves from the
+ * captures that each direction carried its label inside GRE and came back with the peer's.
+ */
+export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, Host>, opts: VerifyOptions): Promise<VerifyResult> {
+  const started = performance.now();
+  const [a, b] = topo.hosts;
+  const hostOf = (h: HostSpec): Host => hosts.get(h.name)!;
+  const dir = await mkdtemp(join(tmpdir(), 'mplsgre-verify-'));
+  const sniffers: { host: string; role: 'tunnel' | 'underlay'; s: Sniffer }[] = [];
+  try {
+    const underlays = await Promise.all([a, b].map((h) => underlayIface(hostOf(h), h.underlay)));
+    const asRoot = process.getuid?.() === 0 ? ['-Z', 'root'] : [];
+    await Promise.all([a, b].flatMap((h, i) => [
+      startSniffer(hostOf(h), topo.tunnel.name, join(dir, `${h.name}-tunnel.pcap`), asRoot).then((s) => sniffers.push({ host: h.name, role: 'tunnel', s })),
+      startSniffer(hostOf(h), underlays[i]!, join(dir, `${h.name}-underlay.pcap`), [...asRoot, 'ip', 'proto', '47']).then((s) => sniffers.push({ host: h.name, role: 'underlay', s })),
+    ]));
+    opts.log?.(`capturing on ${sniffers.map((x) => `${x.host}:${x.s.iface}`).join(', ')}`);
+    const pings = await Promise.all([[a, b], [b, a]].map(([from, to]) => ping(hostOf(from!), from!, to!, opts.count, opts.interval)));
+    const file = (h: HostSpec, role: 'tunnel' | 'underlay'): string => join(dir, `${h.name}-${role}.pcap`);
+    // Every reply ping counted has passed every capture point: wait until the files hold them.
+    await Promise.all([[a, b], [b, a]].map(async ([from, to], i) => {
+      const want = pings[i]!.summary?.received ?? 0;
+      await settle(file(to!, 'underlay'), want, (rs) => countEcho(rs, { src: from!.overlay, dst: to!.overlay, type: 'request' }), 1_000);
+      await settle(file(from!, 'underlay'), want, (rs) => countEcho(rs, { src: to!.overlay, dst: from!.overlay, type: 'reply' }), 1_000);
+    }));
+    const stopped = await Promise.all(sniffers.map(async (x) => ({ host: x.host, ...(await x.s.stop()) })));
+    const mtus = opts.mtu ? await Promise.all([[a, b], [b, a]].map(([from, to]) => probeMtu(hostOf(from!), from!, to!, topo.tunnel.name))) : [];
+    const records = new Map(await Promise.all([a, b].flatMap((h) => (['tunnel', 'underlay'] as const).map(async (role) => [`${h.name}-${role}`, await readAll(file(h, role))] as const))));
+    const directions = ([[a, b], [b, a]] as const).map(([from, to], i): DirectionResult => {
+      const p = pings[i]!;
+      const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): PacketRecord[] => records.get(`${h.name}-${role}`) ?? [];
+      const requestLabels = labelsOf(rec(from, 'tunnel'), from.overlay, to.overlay);
+      const evidence = {
+        from: from.name, to: to.name, label: from.label, replyLabel: to.label,
+        sent: p.summary?.transmitted ?? 0, received: p.summary?.received ?? 0,
+        requestLabels,
+        onWireInGre: countEcho(rec(to, 'underlay'), { src: from.overlay, dst: to.overlay, type: 'request', label: from.label, inGre: true }),
+        repliesInGre: countEcho(rec(from, 'underlay'), { src: to.overlay, dst: from.overlay, type: 'reply', label: to.label, inGre: true }),
+        arrivedAtPeer: countEcho(rec(to, 'tunnel'), { src: from.overlay, dst: to.overlay, type: 'request' }),
+      };
+      const v = judgeDirection(evidence);
+      return {
+        from: from.name, to: to.name, label: from.label, sent: evidence.sent, received: evidence.received,
+        labelsSeen: Object.keys(requestLabels).filter((k) => k !== 'none').map((k) => Number(k.split('/')[0])),
+        requestLabels, onWireInGre: evidence.onWireInGre, repliesInGre: evidence.repliesInGre,
+        ...(p.summary?.rttMs ? { rttMs: p.summary.rttMs } : {}),
+        ...(mtus[i] ? { mtu: mtus[i] } : {}),
+        ok: v.ok, cause: v.cause, explanation: v.explanation + (p.summary ? '' : ` (ping: ${p.stderr || 'no summary'})`),
+      };
+    });
+    return {
+      ok: directions.every((d) => d.ok), tunnel: topo.tunnel.name, count: opts.count, directions,
+      captures: stopped.map((s) => ({ host: s.host, iface: s.iface, ...(s.captured !== undefined ? { captured: s.captured } : {}), ...(s.droppedByKernel !== undefined ? { droppedByKernel: s.droppedByKernel } : {}) })),
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    await Promise.all(sniffers.map((x) => x.s.stop().catch(() => undefined)));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
