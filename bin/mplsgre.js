@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/mplsgre.js';
+import '../dist/bundle/mplsgre.js';

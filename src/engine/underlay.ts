@@ -45,6 +45,8 @@ export async function createLabNetwork(topo: Topology): Promise<LabNetwork> {
     const nsA = ns.get(a.name)!;
     const nsB = ns.get(b.name)!;
     await ip('link', 'add', veth[0], 'netns', nsA, 'type', 'veth', 'peer', 'name', veth[1], 'netns', nsB);
+    // A host has lo up; a fresh namespace does not.
+    for (const n of [nsA, nsB]) await ip('-n', n, 'link', 'set', 'dev', 'lo', 'up');
     const plen = a.underlay.includes(':') ? '128' : '32';
     for (const [n, dev, self, peer] of [[nsA, veth[0], a.underlay, b.underlay], [nsB, veth[1], b.underlay, a.underlay]] as const) {
       await ip('-n', n, 'address', 'add', `${self}/${plen}`, 'dev', dev, ...(plen === '128' ? ['nodad'] : []));

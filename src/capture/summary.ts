@@ -1,0 +1,98 @@
+import type { PacketRecord } from './record.js';
+
+/** Packets that carried one label stack (outermost label first) in one direction. */
+export interface StackCount {
+  labels: number[];
+  /** outer IP addresses; the inner ones when the capture has no outer header (tunnel interface). */
+  src?: string;
+  dst?: string;
+  packets: number;
+}
+
+/** ICMP/ICMPv6 echo seen between two inner addresses under one label stack. */
+export interface EchoCount {
+  src: string;
+  dst: string;
+  labels: number[];
+  requests: number;
+  replies: number;
+}
+
+/** What a capture holds, for people: every count must add up to what was decoded. */
+export interface Summary {
+  packets: number;
+  /** packets with at least one MPLS label. */
+  labelled: number;
+  truncated: number;
+  errors: number;
+  firstError?: string;
+  stacks: StackCount[];
+  echoes: EchoCount[];
+}
+
+/** Builds a Summary one record at a time, so a capture of any size can be summarised while streaming. */
+export class SummaryBuilder {
+  private packets = 0;
+  private labelled = 0;
+  private truncated = 0;
+  private errors = 0;
+  private firstError: string | undefined;
+  private readonly stacks = new Map<string, StackCount>();
+  private readonly echoes = new Map<string, EchoCount>();
+
+  add(rec: PacketRecord): void {
+    this.packets++;
+    if (rec.truncated === true) this.truncated++;
+    if (rec.error !== undefined) {
+      this.errors++;
+      this.firstError ??= `packet ${rec.index}: ${rec.error}`;
+    }
+    const labels = rec.mpls.map((e) => e.label);
+    const stack = labels.join('/');
+    if (labels.length > 0) {
+      this.labelled++;
+      const ip = rec.outer ?? rec.inner;
+      const key = `${stack} ${ip?.src ?? ''}>${ip?.dst ?? ''}`;
+      const count = this.stacks.get(key);
+      if (count !== undefined) count.packets++;
+      else this.stacks.set(key, ip === undefined ? { labels, packets: 1 } : { labels, src: ip.src, dst: ip.dst, packets: 1 });
+    }
+    const icmp = rec.icmp;
+    const ip = rec.inner ?? rec.outer;
+    if (icmp === undefined || icmp.id === undefined || ip === undefined) return;
+    const request = icmp.type === 8 || icmp.type === 128;
+    const key = `${ip.src}>${ip.dst} ${stack}`;
+    let count = this.echoes.get(key);
+    if (count === undefined) {
+      count = { src: ip.src, dst: ip.dst, labels, requests: 0, replies: 0 };
+      this.echoes.set(key, count);
+    }
+    if (request) count.requests++;
+    else count.replies++;
+  }
+
+  result(): Summary {
+    const summary: Summary = { packets: this.packets, labelled: this.labelled, truncated: this.truncated, errors: this.errors, stacks: [], echoes: [] };
+    if (this.firstError !== undefined) summary.firstError = this.firstError;
+    summary.stacks = [...this.stacks.values()].sort((a, b) => b.packets - a.packets || compareLabels(a.labels, b.labels));
+    summary.echoes = [...this.echoes.values()].sort(
+      (a, b) => compareLabels(a.labels, b.labels) || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst),
+    );
+    return summary;
+  }
+}
+
+/** Summarises records already in memory. */
+export function summarize(records: Iterable<PacketRecord>): Summary {
+  const builder = new SummaryBuilder();
+  for (const rec of records) builder.add(rec);
+  return builder.result();
+}
+
+function compareLabels(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}

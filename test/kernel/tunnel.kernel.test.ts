@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import type { ApplyResult } from '../../src/engine/apply.js';
+import type { RemoveResult } from '../../src/engine/remove.js';
+import type { VerifyResult } from '../../src/engine/verify.js';
+import { ensureUmlKernel, runInUml } from '../../src/host/uml.js';
+import { ROOT } from '../support/fixtures.js';
+import type { CliRun, Snapshot } from './guest-tunnel.js';
+
+/** The kernel tier for configuration and verification: real CLI, real 6.1 kernel (user-mode Linux). */
+describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
+  this.timeout(300_000);
+  let runs: CliRun[] = [];
+  let snaps: Record<string, Snapshot> = {};
+  const run = (name: string): CliRun => {
+    const r = runs.find((x) => x.name === name);
+    expect(r, `${name} ran`).to.exist;
+    return r!;
+  };
+  const result = <T>(name: string): T => (run(name).json as { result: T }).result;
+
+  before(async () => {
+    await ensureUmlKernel((m) => console.log(`      ${m}`));
+    const r = await runInUml({
+      job: { kind: 'module', module: fileURLToPath(new URL('./guest-tunnel.js', import.meta.url)), export: 'tunnelScenarios', input: { root: ROOT } },
+      timeoutMs: 240_000,
+    });
+    const out = r.output as { ok: boolean; value?: { runs: CliRun[]; snapshots: Record<string, Snapshot> }; error?: { message: string } };
+    if (!out?.ok) throw new Error(`guest failed: ${out?.error?.message ?? r.console.slice(-1500)}`);
+    ({ runs, snapshots: snaps } = out.value!);
+  });
+
+  it('up configures both ends (exit 0) and changes what it must', () => {
+    expect(run('up').code, run('up').stderr).to.equal(0);
+    const r = result<ApplyResult>('up');
+    expect(r.ok).to.equal(true);
+    expect(r.changed).to.be.greaterThan(10);
+    expect(JSON.stringify(snaps.upA!.mpls)).to.contain('"dst":"101"');
+    expect(snaps.upA!.platform_labels).to.equal('65535');
+  });
+
+  it('a second up changes nothing and says so', () => {
+    const r = result<ApplyResult>('up-again');
+    expect(run('up-again').code).to.equal(0);
+    expect(r.changed).to.equal(0);
+    expect(r.steps.every((s) => s.outcome === 'already' || s.outcome === 'skipped')).to.equal(true);
+  });
+
+  it('verify proves both directions from the captures', () => {
+    const r = result<VerifyResult>('verify');
+    expect(run('verify').code, JSON.stringify(r.directions)).to.equal(0);
+    const [ab, ba] = r.directions;
+    expect([ab!.from, ab!.to, ab!.label, ba!.label]).to.deep.equal(['A', 'B', 100, 101]);
+    for (const d of r.directions) {
+      expect(d.ok, d.explanation).to.equal(true);
+      expect(d.sent).to.equal(10);
+      expect(d.received).to.equal(10);
+      expect(d.labelsSeen).to.deep.equal([d.label]);
+      expect(d.onWireInGre).to.be.at.least(10);
+      expect(d.repliesInGre).to.be.at.least(10);
+      expect(d.mtu?.largestPayload).to.equal(1444);
+      expect(d.mtu?.firstFailing).to.equal(1445);
+    }
+  });
+
+  it('verify on a broken path (strict rp_filter on B) exits 1 and claims nothing', () => {
+    const r = result<VerifyResult>('verify-broken');
+    expect(run('verify-broken').code).to.equal(1);
+    expect(r.ok).to.equal(false);
+    const ab = r.directions[0]!;
+    expect(ab.ok).to.equal(false);
+    expect(ab.received).to.equal(0);
+    expect(ab.labelsSeen).to.deep.equal([100]);
+    expect(ab.onWireInGre).to.be.at.least(3);
+  });
+
+  it('down removes everything and restores the sysctls recorded before up', () => {
+    expect(run('down').code, run('down').stderr).to.equal(0);
+    expect(result<RemoveResult>('down').ok).to.equal(true);
+    expect(snaps.afterA).to.deep.equal(snaps.beforeA);
+    expect(snaps.afterB).to.deep.equal(snaps.beforeB);
+    expect(snaps.beforeA!.rp_all).to.equal('1');
+  });
+
+  it('a failing step on B undoes everything on both hosts: they end exactly as they began', () => {
+    expect(run('up-fails').code).to.equal(1);
+    const r = result<ApplyResult>('up-fails');
+    expect(r.ok).to.equal(false);
+    expect(r.failure?.step).to.equal('B.mpls-route.pop');
+    expect(r.failure?.stderr).to.match(/File exists/);
+    expect(r.rolledBack.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    expect(snaps.failAfterA).to.deep.equal(snaps.failBeforeA);
+    expect(snaps.failAfterB).to.deep.equal(snaps.failBeforeB);
+  });
+
+  it('leaves no namespace behind', () => {
+    expect(snaps.netnsLeft).to.deep.equal({ list: '' });
+  });
+});
