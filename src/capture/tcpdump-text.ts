@@ -62,8 +62,8 @@ export async function* textBatches(win: ByteWindow): AsyncGenerator<PacketRecord
   const parser = new TcpdumpTextParser();
   let carry = '';
   try {
+    // whatever one read brought: a live pipe must not wait for a full window
     while (await win.ensure(1)) {
-      await win.ensure(win.buf.length - win.start);
       const chunk = carry + win.buf.toString('latin1', win.start, win.end);
       win.advance(win.available);
       const out: PacketRecord[] = [];

@@ -11,6 +11,7 @@ import { createLabNetwork, type LabNetwork } from '../engine/underlay.js';
 import { verifyTopology, type VerifyResult } from '../engine/verify.js';
 import { LocalHost } from '../host/local.js';
 import { packageRoot } from '../host/paths.js';
+import { runtimeDir } from '../host/runtime-dir.js';
 import { hostForTarget } from '../host/targets.js';
 import { ensureUmlKernel, runInUml } from '../host/uml.js';
 import { ProbeContext } from '../probes/context.js';
@@ -112,7 +113,7 @@ function checkAbort(signal: AbortSignal): void {
 /** Namespaces, up, verify, down, namespaces gone: every exit path runs the teardown. */
 export async function runLab(topo: Topology, opts: LabOptions, kernel: string | undefined): Promise<LabResult> {
   const started = performance.now();
-  const stateDir = await mkdtemp(join(tmpdir(), 'mplsgre-lab-state-'));
+  const stateDir = await mkdtemp(join(runtimeDir(), 'mplsgre-lab-state-'));
   const store = new StateStore(stateDir);
   let net: LabNetwork | undefined;
   let up: ApplyResult | undefined;

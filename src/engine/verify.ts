@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeFile } from '../capture/index.js';
 import type { PacketRecord } from '../capture/record.js';
@@ -9,6 +8,7 @@ import { parsePing, type PingSummary } from '../core/ping.js';
 import type { HostSpec, Topology } from '../core/topology.js';
 import { countEcho, judgeDirection, labelsOf, type DirectionCause } from '../core/verdict.js';
 import type { Host } from '../host/host.js';
+import { runtimeDir } from '../host/runtime-dir.js';
 
 export interface MtuResult {
   /** Largest ICMP payload that crossed with DF set, among the sizes tried. */
@@ -111,7 +111,7 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
   const started = performance.now();
   const [a, b] = topo.hosts;
   const hostOf = (h: HostSpec): Host => hosts.get(h.name)!;
-  const dir = await mkdtemp(join(tmpdir(), 'mplsgre-verify-'));
+  const dir = await mkdtemp(join(runtimeDir(), 'mplsgre-verify-'));
   const sniffers: { host: string; role: 'tunnel' | 'underlay'; s: Sniffer }[] = [];
   try {
     const underlays = await Promise.all([a, b].map((h) => underlayIface(hostOf(h), h.underlay)));

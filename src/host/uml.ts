@@ -75,6 +75,7 @@ const GUEST_TOOLS: readonly [string, string][] = [
   ['/usr/sbin/ip', 'iproute2'],
   ['/usr/bin/tcpdump', 'tcpdump'],
   ['/usr/sbin/sysctl', 'procps'],
+  ['/usr/bin/ping', 'iputils-ping'],
 ];
 
 const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
@@ -152,7 +153,19 @@ async function boot(binary: string, args: string[], timeoutMs: number, cwd: stri
   const shm = await access('/dev/shm').then(() => '/dev/shm', () => undefined);
   return new Promise((resolve, reject) => {
     // stdin from /dev/null: CI has no terminal, and UML must not read the caller's.
-    const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: shm ?? cwd } });
+    // Its own process group: the kernel runs helper processes that hold the console pipe, and a
+    // stop must end them all.
+    const child = spawn(binary, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: shm ?? cwd } });
+    const killAll = (): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    // This process ending must not leave a kernel running.
+    const onExit = (): void => killAll();
+    process.once('exit', onExit);
     let text = '';
     let partial = '';
     const take = (d: Buffer): void => {
@@ -166,12 +179,10 @@ async function boot(binary: string, args: string[], timeoutMs: number, cwd: stri
     child.stdout.on('data', take);
     child.stderr.on('data', take);
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      killAll();
       reject(new EnvironmentError(`user-mode Linux did not finish within ${timeoutMs} ms; console:\n${text.slice(-2000)}`));
     }, timeoutMs);
-    const abort = (): void => {
-      child.kill('SIGKILL');
-    };
+    const abort = (): void => killAll();
     signal?.addEventListener('abort', abort, { once: true });
     child.on('error', (err) => {
       clearTimeout(timer);
@@ -179,6 +190,7 @@ async function boot(binary: string, args: string[], timeoutMs: number, cwd: stri
     });
     child.on('close', () => {
       clearTimeout(timer);
+      process.off('exit', onExit);
       signal?.removeEventListener('abort', abort);
       if (partial && onLine) onLine(partial);
       if (signal?.aborted) reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseTopology } from '../../src/core/topology.js';
@@ -121,6 +121,7 @@ export async function tunnelScenarios(input: { root: string }): Promise<{ runs: 
   snapshots.failAfterA = await snapshot(n2A);
   snapshots.failAfterB = await snapshot(n2B);
   await net2.destroy();
+  await rm(dir, { recursive: true, force: true });
   const left = await execLocal('ip', ['netns', 'list']);
   snapshots.netnsLeft = { list: left.stdout.trim() };
   return { runs, snapshots };

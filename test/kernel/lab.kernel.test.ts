@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LabResult } from '../../src/commands/lab.js';
+import { ensureUmlKernel } from '../../src/host/uml.js';
+import { ROOT } from '../support/fixtures.js';
+
+interface Run { code: number | null; signal: string | null; stdout: string; stderr: string }
+
+/** The README's main job, as a user runs it: `mplsgre lab` with the embedded seed topology. */
+function lab(args: string[], onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'mplsgre.js'), 'lab', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr, (s) => child.kill(s));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+const leftovers = async (): Promise<string[]> => (await readdir(tmpdir())).filter((f) => f.startsWith('mplsgre-'));
+
+describe('kernel tier: mplsgre lab end to end', function () {
+  this.timeout(300_000);
+  before(async () => {
+    await ensureUmlKernel((m) => console.log(`      ${m}`));
+  });
+
+  it('passes both directions on the seed topology and leaves nothing behind', async () => {
+    const before = await leftovers();
+    const r = await lab(['--json']);
+    const doc = JSON.parse(r.stdout) as { result: LabResult };
+    expect(r.code, r.stderr).to.equal(0);
+    const res = doc.result;
+    expect(res.ok).to.equal(true);
+    expect(res.kernel).to.be.a('string');
+    expect(res.verify?.directions.map((d) => [d.from, d.to, d.label, d.ok, d.received])).to.deep.equal([['A', 'B', 100, true, 5], ['B', 'A', 101, true, 5]]);
+    expect(res.down?.ok).to.equal(true);
+    expect(res.leftBehind).to.deep.equal([]);
+    expect(r.stderr).to.match(/✔ verify A->B: 5\/5 replies, label 100 inside GRE/);
+    expect(r.stderr).to.match(/✔ down: all removed/);
+    expect(await leftovers()).to.deep.equal(before);
+  });
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${sig} during the lab exits ${sig === 'SIGINT' ? 130 : 143} and leaves nothing behind`, async () => {
+      const before = await leftovers();
+      let sent = false;
+      const r = await lab([], (text, kill) => {
+        if (!sent && /namespaces \+ underlay/.test(text)) {
+          sent = true;
+          kill(sig);
+        }
+      });
+      expect(sent, `the lab reached its namespaces step: ${r.stderr}`).to.equal(true);
+      expect(r.code, r.stderr).to.equal(sig === 'SIGINT' ? 130 : 143);
+      expect(await leftovers()).to.deep.equal(before);
+      const uml = await new Promise<string>((res) => {
+        const p = spawn('pgrep', ['-f', 'MPLSGRE_JOB'], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        p.on('close', () => res(out.trim()));
+      });
+      expect(uml, 'no user-mode Linux process left').to.equal('');
+    });
+  }
+});
