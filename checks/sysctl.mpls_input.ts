@@ -1,10 +1,13 @@
 import { defineCheck } from '../src/core/check.js';
+import { moduleFacts, type ModuleFacts } from '../src/probes/modules.js';
 import { interfaceFacts, readSysctl, type InterfaceFacts, type SysctlValue } from '../src/probes/sysctl.js';
+import { routerFirst } from './lib/router-first.js';
 
 interface Facts {
   readonly iface?: InterfaceFacts;
   readonly mplsActive: boolean;
   readonly input?: SysctlValue;
+  readonly router: ModuleFacts;
 }
 
 /** Device types the kernel gives an MPLS configuration (af_mpls.c: Ethernet, loopback, GRE, SIT, IPIP). */
@@ -17,10 +20,10 @@ export default defineCheck<Facts>({
   remediation: 'sysctl -w net.mpls.conf.IF.input=1 on the tunnel interface',
   async collect(ctx) {
     const name = ctx.options.iface;
-    const labels = await readSysctl(ctx, 'net', 'mpls', 'platform_labels');
-    if (!name) return { mplsActive: labels.value !== undefined };
+    const [labels, router] = await Promise.all([readSysctl(ctx, 'net', 'mpls', 'platform_labels'), moduleFacts(ctx, 'mpls_router')]);
+    if (!name) return { mplsActive: labels.value !== undefined, router };
     const [iface, input] = await Promise.all([interfaceFacts(ctx, name), readSysctl(ctx, 'net', 'mpls', 'conf', name, 'input')]);
-    return { iface, input, mplsActive: labels.value !== undefined };
+    return { iface, input, router, mplsActive: labels.value !== undefined };
   },
   evaluate(f) {
     if (!f.iface) return { status: 'skip', summary: 'no --iface given', evidence: [] };
@@ -31,7 +34,7 @@ export default defineCheck<Facts>({
       ...(f.input ? [{ source: f.input.path, value: f.input.value ?? f.input.error ?? 'absent' }] : []),
     ];
     if (!f.mplsActive) {
-      return { status: 'fail', summary: `MPLS forwarding is not active (no /proc/sys/net/mpls): net.mpls.conf.${name}.input cannot exist (see kernel.mpls_router)`, evidence, remediation: `modprobe mpls_router, then ${fix}` };
+      return { status: 'fail', summary: `MPLS forwarding is not active (no /proc/sys/net/mpls): net.mpls.conf.${name}.input cannot exist (see kernel.mpls_router)`, evidence, remediation: `${routerFirst(f.router)}${fix}` };
     }
     if (!f.iface.exists) {
       return { status: 'fail', summary: `interface ${name} does not exist in this network namespace`, evidence, remediation: `create the tunnel (mplsgre up FILE, or ip tunnel add ${name} mode gre ...), then ${fix}` };

@@ -1,15 +1,23 @@
 import { defineCheck } from '../src/core/check.js';
+import { moduleFacts, type ModuleFacts } from '../src/probes/modules.js';
+import { routerFirst } from './lib/router-first.js';
 import { readSysctl, type SysctlValue } from '../src/probes/sysctl.js';
+
+interface Facts {
+  readonly sysctl: SysctlValue;
+  readonly router: ModuleFacts;
+}
+
 
 export const neededPlatformLabels = (labels: readonly number[]): number => Math.max(65535, ...labels.map((l) => l + 1));
 
-export default defineCheck<SysctlValue>({
+export default defineCheck<Facts>({
   id: 'sysctl.platform_labels',
   title: 'MPLS label table size (net.mpls.platform_labels)',
   severity: 'critical',
   remediation: 'sysctl -w net.mpls.platform_labels=65535 (per network namespace; persist in /etc/sysctl.d/)',
-  collect: (ctx) => readSysctl(ctx, 'net', 'mpls', 'platform_labels'),
-  evaluate(f, opts) {
+  collect: async (ctx) => ({ sysctl: await readSysctl(ctx, 'net', 'mpls', 'platform_labels'), router: await moduleFacts(ctx, 'mpls_router') }),
+  evaluate({ sysctl: f, router }, opts) {
     const evidence = [{ source: f.path, value: f.value ?? f.error ?? 'absent' }];
     const fix = `sysctl -w net.mpls.platform_labels=${neededPlatformLabels(opts.labels)} && echo net.mpls.platform_labels=${neededPlatformLabels(opts.labels)} > /etc/sysctl.d/90-mpls.conf`;
     if (f.value === undefined) {
@@ -17,7 +25,7 @@ export default defineCheck<SysctlValue>({
         status: 'fail',
         summary: `net.mpls.platform_labels absent (${f.error ?? 'unreadable'}): MPLS forwarding is not active here (see kernel.mpls_router)`,
         evidence,
-        remediation: `modprobe mpls_router, then ${fix}`,
+        remediation: `${routerFirst(router)}${fix}`,
       };
     }
     if (!/^\d+$/.test(f.value)) return { status: 'fail', summary: `net.mpls.platform_labels unreadable value "${f.value.slice(0, 40)}"`, evidence, remediation: fix };

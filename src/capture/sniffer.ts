@@ -22,7 +22,8 @@ const LISTENING = /listening on /;
  * that would be missed, and a missed packet must never pass for a dropped one.
  */
 export async function startSniffer(host: Host, iface: string, file: string, filter: readonly string[] = [], lifeMs = 120_000): Promise<Sniffer> {
-  const bg: Background = host.start('tcpdump', ['-i', iface, '-n', '-U', '-s', '262', '-w', file, ...filter], { timeoutMs: lifeMs });
+  // --immediate-mode: packets reach the file as they arrive, not a buffer block later.
+  const bg: Background = host.start('tcpdump', ['-i', iface, '-n', '--immediate-mode', '-U', '-s', '262', '-w', file, ...filter], { timeoutMs: lifeMs });
   try {
     await bg.waitForLine(LISTENING, 10_000);
   } catch (err) {

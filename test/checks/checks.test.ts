@@ -38,6 +38,14 @@ describe('checks on facts recorded from real kernels', () => {
     });
   }
 
+  it('a sysctl fix starts with what makes net.mpls exist: modprobe where it can, a kernel where it cannot', async () => {
+    const fix = async (name: string, id: string): Promise<string | undefined> => (await replay(name)).report.checks.find((c) => c.id === id)?.remediation;
+    expect(await fix('host', 'sysctl.platform_labels')).to.match(/^first fix kernel\.mpls_router/);
+    expect(await fix('host', 'sysctl.mpls_input')).to.match(/^first fix kernel\.mpls_router/);
+    expect(await fix('uml-fresh', 'sysctl.platform_labels')).to.match(/^modprobe mpls_router, then sysctl -w net\.mpls\.platform_labels=65535/);
+    expect(await fix('uml-seed-input-off', 'sysctl.mpls_input')).to.equal('sysctl -w net.mpls.conf.foo4.input=1');
+  });
+
   it('the verdict follows the statuses: only the configured seed host is ready', async () => {
     const ready = await Promise.all(factNames().map(async (n) => [n, (await replay(n)).report.ready] as const));
     expect(ready.filter(([, r]) => r).map(([n]) => n)).to.deep.equal(['uml-seed']);
