@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkCommand, type CheckReport } from '../commands/check.js';
 import { ExitCode, UsageError } from '../core/errors.js';
@@ -55,16 +54,18 @@ export const check: CliCommand = {
 
 async function readable(path: string, field: string): Promise<void> {
   if (path === '') throw new UsageError(field, 'empty path');
-  await access(path, constants.R_OK).catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(field, `cannot read ${path}: ${err.code ?? err.message}`);
-  });
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (err) {
+    throw new UsageError(field, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 /** reports/HOST-UTCSTAMP.json and .md, beside the working directory. */
 async function writeReports(r: CheckReport): Promise<void> {
   const stamp = r.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const base = join('reports', `${r.hostname.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp}`);
-  await mkdir('reports', { recursive: true });
+  mkdirSync('reports', { recursive: true });
   await writeAtomic(`${base}.json`, jsonDocument('check', r, null), '--report');
   await writeAtomic(`${base}.md`, renderCheckMarkdown(r), '--report');
 }

@@ -1,4 +1,3 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { MplsgreError, UsageError } from '../core/errors.js';
 
@@ -16,6 +15,8 @@ function replacer(_key: string, value: unknown): unknown {
 
 /** Writes via a temporary file and a rename, so a reader never sees half a file. */
 export async function writeAtomic(path: string, text: string, field = '--out'): Promise<void> {
+  // Loaded here, not at start-up: only writing commands pay for fs/promises.
+  const { rename, writeFile } = await import('node:fs/promises');
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     await writeFile(tmp, text);

@@ -1,3 +1,4 @@
+import { now } from '../core/clock.js';
 import { hostname } from 'node:os';
 import type { CheckResult } from '../core/check.js';
 import { UsageError } from '../core/errors.js';
@@ -40,7 +41,7 @@ export function validateIgnore(ignore: readonly string[]): void {
 export async function checkCommand(opts: CheckCommandOptions): Promise<CheckReport> {
   validateIgnore(opts.ignore);
   const startedAt = new Date();
-  const started = performance.now();
+  const started = now();
   const ctx = new ProbeContext(opts.host, {
     labels: opts.labels,
     ...(opts.iface ? { iface: opts.iface } : {}),
@@ -57,7 +58,7 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<CheckRepo
     hostname: hostname(),
     kernel: release.release,
     startedAt: startedAt.toISOString(),
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(now() - started),
     options: {
       labels: opts.labels, ignore: opts.ignore, failOn: opts.failOn,
       ...(opts.iface ? { iface: opts.iface } : {}),

@@ -1,3 +1,4 @@
+import { now } from './clock.js';
 import type { ProbeContext } from '../probes/context.js';
 import type { CheckDefinition, CheckOptions, CheckResult, Status } from './check.js';
 
@@ -12,17 +13,17 @@ export async function runChecks(
 ): Promise<CheckResult[]> {
   return Promise.all(
     checks.map(async (check): Promise<CheckResult> => {
-      const started = performance.now();
+      const started = now();
       const base = { id: check.id, title: check.title, severity: check.severity };
       try {
         const facts: unknown = await check.collect(ctx);
         const v = check.evaluate(facts, opts);
         const remediation = v.status === 'pass' || v.status === 'skip' ? v.remediation : (v.remediation ?? check.remediation);
-        return { ...base, status: v.status, summary: v.summary, evidence: v.evidence, ...(remediation ? { remediation } : {}), durationMs: performance.now() - started };
+        return { ...base, status: v.status, summary: v.summary, evidence: v.evidence, ...(remediation ? { remediation } : {}), durationMs: now() - started };
       } catch (err) {
         return {
           ...base, status: 'error', summary: `could not run: ${(err as Error).message ?? String(err)}`,
-          evidence: [], remediation: check.remediation, durationMs: performance.now() - started,
+          evidence: [], remediation: check.remediation, durationMs: now() - started,
         };
       }
     }),

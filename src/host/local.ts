@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Background, ExecOptions, ExecResult, FileRead, Host, StartOptions } from './host.js';
+import { takePrefetched } from './prefetch.js';
 import { execLocal, startLocal } from './spawn.js';
 
 /** This machine, in the current network namespace. */
@@ -7,7 +8,7 @@ export class LocalHost implements Host {
   readonly name: string = 'local';
 
   exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
-    return execLocal(file, args, opts);
+    return takePrefetched(file, args) ?? execLocal(file, args, opts);
   }
 
   readFiles(paths: readonly string[]): Promise<FileRead[]> {

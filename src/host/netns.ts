@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Background, ExecOptions, ExecResult, FileRead, Host, StartOptions } from './host.js';
 import { readLocal } from './local.js';
 import { execLocal, startLocal } from './spawn.js';
@@ -63,6 +62,7 @@ export class NetnsHost implements Host {
   }
 
   private async readScoped(paths: readonly string[]): Promise<FileRead[]> {
+    const { randomBytes } = await import('node:crypto');
     const nonce = `@mplsgre-${randomBytes(8).toString('hex')}`;
     const r = await this.exec('sh', ['-c', READ_FILES_SCRIPT, 'sh', nonce, ...paths], { timeoutMs: 5_000 });
     if (r.failed) return paths.map((path) => ({ path, ok: false, error: r.spawnError ?? `netns ${this.netns}: ${r.stderr.trim() || 'read failed'}` }));

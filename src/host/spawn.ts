@@ -1,3 +1,4 @@
+import { now } from '../core/clock.js';
 import { spawn } from 'node:child_process';
 import type { Background, ExecOptions, ExecResult, StartOptions } from './host.js';
 import { DEFAULT_TIMEOUT_MS } from './host.js';
@@ -11,7 +12,7 @@ const MAX_OUTPUT = 16 * 1024 * 1024;
  * the whole budget of `mplsgre check` (see bench/check.bench.ts).
  */
 export function execLocal(file: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-  const started = performance.now();
+  const started = now();
   const argv = [file, ...args];
   return new Promise((resolve) => {
     let stdout = '';
@@ -30,7 +31,7 @@ export function execLocal(file: string, args: readonly string[], opts: ExecOptio
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ argv, stdout, stderr, timedOut, durationMs: performance.now() - started, ...r });
+      resolve({ argv, stdout, stderr, timedOut, durationMs: now() - started, ...r });
     };
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       if (stdout.length < MAX_OUTPUT) stdout += d;
@@ -50,7 +51,7 @@ export function execLocal(file: string, args: readonly string[], opts: ExecOptio
 
 /** Starts a background process whose output lines can be awaited. */
 export function startLocal(file: string, args: readonly string[], opts: StartOptions): Background {
-  const started = performance.now();
+  const started = now();
   const argv = [file, ...args];
   const child = spawn(file, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,7 +78,7 @@ export function startLocal(file: string, args: readonly string[], opts: StartOpt
       resolve({
         argv, stdout, stderr, timedOut, exitCode: code, signal,
         failed: code !== 0 || timedOut || spawnError !== undefined,
-        durationMs: performance.now() - started,
+        durationMs: now() - started,
         ...(spawnError ? { spawnError } : {}),
       });
     };

@@ -24,30 +24,44 @@ export function kernelRelease(ctx: ProbeContext): Promise<KernelRelease> {
 /** A kernel config value: 'y', 'm', 'n' (for `# CONFIG_X is not set`) or the literal value. */
 export type ConfigValue = string;
 
+/** Options looked up in the config text on demand: a probe asks for a handful of ~7,000. */
+export interface ConfigOptions {
+  get(option: string): ConfigValue | undefined;
+}
+
 export interface KernelConfig {
   /** The file the options came from, or undefined when no source could be read. */
   readonly source: string | undefined;
-  readonly options: ReadonlyMap<string, ConfigValue>;
+  readonly options: ConfigOptions;
   /** Every place looked at, with why it was not used. */
   readonly tried: readonly { path: string; outcome: string }[];
 }
 
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+const NONE: ConfigOptions = { get: () => undefined };
 
-/** Parses a kernel .config (plain or gzip). Garbage lines are ignored; the result may be empty. */
-export function parseKernelConfig(data: Buffer): Map<string, ConfigValue> {
-  const text = (data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data, { maxOutputLength: MAX_CONFIG_BYTES }) : data).toString('utf8');
-  const options = new Map<string, ConfigValue>();
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line.startsWith('# CONFIG_') && line.endsWith(' is not set')) {
-      options.set(line.slice(2, -' is not set'.length), 'n');
-    } else if (line.startsWith('CONFIG_')) {
-      const eq = line.indexOf('=');
-      if (eq > 7) options.set(line.slice(0, eq), line.slice(eq + 1).replace(/^"(.*)"$/, '$1'));
-    }
-  }
-  return options;
+/**
+ * Reads a kernel .config (plain or gzip); throws on a corrupt gzip. Returns undefined when the
+ * text has no CONFIG_ line at all. Garbage lines are ignored.
+ */
+export function parseKernelConfig(data: Buffer): ConfigOptions | undefined {
+  const text = '\n' + (data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data, { maxOutputLength: MAX_CONFIG_BYTES }) : data).toString('utf8');
+  if (!text.includes('CONFIG_')) return undefined;
+  const cache = new Map<string, ConfigValue | undefined>();
+  const lookup = (option: string): ConfigValue | undefined => {
+    if (text.includes(`\n# ${option} is not set`)) return 'n';
+    const at = text.indexOf(`\n${option}=`);
+    if (at === -1) return undefined;
+    const start = at + option.length + 2;
+    const eol = text.indexOf('\n', start);
+    return text.slice(start, eol === -1 ? undefined : eol).trim().replace(/^"(.*)"$/, '$1');
+  };
+  return {
+    get(option) {
+      if (!cache.has(option)) cache.set(option, lookup(option));
+      return cache.get(option);
+    },
+  };
 }
 
 /** Reads the kernel config from the override, /proc/config.gz, /boot or /lib/modules, in that order. */
@@ -66,7 +80,7 @@ export function kernelConfig(ctx: ProbeContext): Promise<KernelConfig> {
       }
       try {
         const options = parseKernelConfig(r.data);
-        if (options.size === 0) {
+        if (!options) {
           tried.push({ path: r.path, outcome: 'no CONFIG_ lines' });
           continue;
         }
@@ -75,6 +89,6 @@ export function kernelConfig(ctx: ProbeContext): Promise<KernelConfig> {
         tried.push({ path: r.path, outcome: `unreadable: ${(err as Error).message}` });
       }
     }
-    return { source: undefined, options: new Map(), tried };
+    return { source: undefined, options: NONE, tried };
   });
 }
