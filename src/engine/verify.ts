@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { decodeFile } from '../capture/index.js';
 import type { PacketRecord } from '../capture/record.js';
 import { startSniffer, type Sniffer } from '../capture/sniffer.js';
-import { EnvironmentError } from '../core/errors.js';
 import { parsePing, type PingSummary } from '../core/ping.js';
 import type { HostSpec, Topology } from '../core/topology.js';
 import { countEcho, judgeDirection, labelsOf, type DirectionCause } from '../core/verdict.js';
@@ -55,16 +54,6 @@ export interface VerifyOptions {
   readonly log?: (line: string) => void;
 }
 
-/** The interface holding `address` on `host` (`ip -j addr`). */
-async function underlayIface(host: Host, address: string): Promise<string> {
-  const r = await host.exec('ip', ['-j', 'address', 'show'], { timeoutMs: 5_000 });
-  if (r.failed) throw new EnvironmentError(`${host.name}: ip -j address show failed: ${r.stderr.trim()}`);
-  const links = JSON.parse(r.stdout) as { ifname: string; addr_info?: { local?: string }[] }[];
-  const found = links.find((l) => l.addr_info?.some((a) => a.local === address));
-  if (!found) throw new EnvironmentError(`${host.name}: no interface holds the underlay address ${address}`);
-  return found.ifname;
-}
-
 async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, interval: number, extra: readonly string[] = []): Promise<{ summary: PingSummary | undefined; stderr: string }> {
   const deadline = Math.ceil(count * interval + 2);
   const r = await host.exec('ping', ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', '1', '-w', String(deadline), '-I', from.overlay, ...extra, to.overlay], { timeoutMs: (deadline + 5) * 1000 });
@@ -87,16 +76,25 @@ async function settle(file: string, want: number, match: (rs: PacketRecord[]) =>
   }
 }
 
+/** One echo with DF set and a short wait: the path's RTT is far below it, and a dropped probe must not stall verify. */
+async function probePing(host: Host, from: HostSpec, to: HostSpec, payload: number): Promise<boolean> {
+  const r = await host.exec('ping', ['-n', '-q', '-c', '1', '-W', '0.5', '-M', 'do', '-s', String(payload), '-I', from.overlay, to.overlay], { timeoutMs: 5_000 });
+  return (parsePing(r.stdout)?.received ?? 0) > 0;
+}
+
 /** MTU probe: sizes around the one the tunnel MTU predicts, sent with DF, all at once. */
 async function probeMtu(host: Host, from: HostSpec, to: HostSpec, iface: string): Promise<MtuResult> {
   const [m] = await host.readFiles([`/sys/class/net/${iface}/mtu`]);
   const tunnelMtu = m?.ok ? Number(m.data.toString().trim()) : null;
   const predicted = tunnelMtu ? tunnelMtu - 4 - 20 - 8 : 1400;
-  const sizes = [...new Set([56, 1000, predicted - 4, predicted, predicted + 1, predicted + 4])].filter((s) => s > 0).sort((a, b) => a - b);
-  const tried = await Promise.all(sizes.map(async (payload) => {
-    const r = await ping(host, from, to, 1, 0.2, ['-M', 'do', '-s', String(payload)]);
-    return { payload, crossed: (r.summary?.received ?? 0) > 0 };
-  }));
+  const probe = async (payload: number): Promise<{ payload: number; crossed: boolean }> => {
+    const r = await probePing(host, from, to, payload);
+    return { payload, crossed: r };
+  };
+  // The boundary the MTU predicts, proven from both sides; wider sizes only if it is not there.
+  let tried = await Promise.all([predicted, predicted + 1].filter((x) => x > 0).map(probe));
+  if (!tried[0]?.crossed) tried = [...tried, ...(await Promise.all([56, 512, 1000, predicted - 4].filter((x) => x > 0 && x < predicted).map(probe)))];
+  tried.sort((x, y) => x.payload - y.payload);
   const crossed = tried.filter((t) => t.crossed).map((t) => t.payload);
   const largest = crossed.length ? Math.max(...crossed) : null;
   const failing = tried.find((t) => !t.crossed && (largest === null || t.payload > largest))?.payload ?? null;
@@ -112,29 +110,38 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
   const [a, b] = topo.hosts;
   const hostOf = (h: HostSpec): Host => hosts.get(h.name)!;
   const dir = await mkdtemp(join(runtimeDir(), 'mplsgre-verify-'));
-  const sniffers: { host: string; role: 'tunnel' | 'underlay'; s: Sniffer }[] = [];
+  const sniffers: { host: string; s: Sniffer }[] = [];
   try {
-    const underlays = await Promise.all([a, b].map((h) => underlayIface(hostOf(h), h.underlay)));
+    // One capture per host on every interface: the tunnel's packets (bare MPLS) and the
+    // underlay's (GRE to or from the peer) are told apart by their headers, and each host
+    // costs one tcpdump instead of two.
     const asRoot = process.getuid?.() === 0 ? ['-Z', 'root'] : [];
-    await Promise.all([a, b].flatMap((h, i) => [
-      startSniffer(hostOf(h), topo.tunnel.name, join(dir, `${h.name}-tunnel.pcap`), asRoot).then((s) => sniffers.push({ host: h.name, role: 'tunnel', s })),
-      startSniffer(hostOf(h), underlays[i]!, join(dir, `${h.name}-underlay.pcap`), [...asRoot, 'ip', 'proto', '47']).then((s) => sniffers.push({ host: h.name, role: 'underlay', s })),
-    ]));
+    const file = (h: HostSpec): string => join(dir, `${h.name}.pcap`);
+    await Promise.all([[a, b], [b, a]].map(async ([h, peer]) => {
+      // libpcap's `mpls` primitive refuses cooked captures; the protocol field says the same.
+      const filter = ['(', 'ip', 'proto', '47', 'and', 'host', peer!.underlay, ')', 'or', 'ether', 'proto', '0x8847'];
+      if (peer!.underlay.includes(':')) filter.splice(1, 3, 'ip6', 'proto', '47');
+      const s = await startSniffer(hostOf(h!), 'any', file(h!), [...asRoot, '-y', 'LINUX_SLL', ...filter]);
+      sniffers.push({ host: h!.name, s });
+    }));
     opts.log?.(`capturing on ${sniffers.map((x) => `${x.host}:${x.s.iface}`).join(', ')}`);
     const pings = await Promise.all([[a, b], [b, a]].map(([from, to]) => ping(hostOf(from!), from!, to!, opts.count, opts.interval)));
-    const file = (h: HostSpec, role: 'tunnel' | 'underlay'): string => join(dir, `${h.name}-${role}.pcap`);
+    const inGre = (rs: PacketRecord[]): PacketRecord[] => rs.filter((r) => r.gre);
     // Every reply ping counted has passed every capture point: wait until the files hold them.
     await Promise.all([[a, b], [b, a]].map(async ([from, to], i) => {
       const want = pings[i]!.summary?.received ?? 0;
-      await settle(file(to!, 'underlay'), want, (rs) => countEcho(rs, { src: from!.overlay, dst: to!.overlay, type: 'request' }), 1_000);
-      await settle(file(from!, 'underlay'), want, (rs) => countEcho(rs, { src: to!.overlay, dst: from!.overlay, type: 'reply' }), 1_000);
+      await settle(file(to!), want, (rs) => countEcho(inGre(rs), { src: from!.overlay, dst: to!.overlay, type: 'request' }), 1_000);
+      await settle(file(from!), want, (rs) => countEcho(inGre(rs), { src: to!.overlay, dst: from!.overlay, type: 'reply' }), 1_000);
     }));
     const stopped = await Promise.all(sniffers.map(async (x) => ({ host: x.host, ...(await x.s.stop()) })));
-    const mtus = opts.mtu ? await Promise.all([[a, b], [b, a]].map(([from, to]) => probeMtu(hostOf(from!), from!, to!, topo.tunnel.name))) : [];
-    const records = new Map(await Promise.all([a, b].flatMap((h) => (['tunnel', 'underlay'] as const).map(async (role) => [`${h.name}-${role}`, await readAll(file(h, role))] as const))));
+    const [mtus, captured] = await Promise.all([
+      opts.mtu ? Promise.all([[a, b], [b, a]].map(([from, to]) => probeMtu(hostOf(from!), from!, to!, topo.tunnel.name))) : Promise.resolve([]),
+      Promise.all([a, b].map(async (h) => [h.name, await readAll(file(h))] as const)),
+    ]);
+    const records = new Map(captured);
     const directions = ([[a, b], [b, a]] as const).map(([from, to], i): DirectionResult => {
       const p = pings[i]!;
-      const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): PacketRecord[] => records.get(`${h.name}-${role}`) ?? [];
+      const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): PacketRecord[] => (records.get(h.name) ?? []).filter((r) => (role === 'underlay') === Boolean(r.gre));
       const requestLabels = labelsOf(rec(from, 'tunnel'), from.overlay, to.overlay);
       const evidence = {
         from: from.name, to: to.name, label: from.label, replyLabel: to.label,
