@@ -141,7 +141,7 @@ export async function runLab(topo: Topology, opts: LabOptions, kernel: string | 
       for (const d of verify.directions) {
         const rtt = d.rttMs ? `, rtt ${d.rttMs.avg} ms` : '';
         const mtu = d.mtu?.largestPayload ? `, largest ping payload ${d.mtu.largestPayload} (tunnel mtu ${d.mtu.tunnelMtu})` : '';
-        opts.progress(d.ok, `verify ${d.from}->${d.to}: ${d.received}/${d.sent} replies, ${d.ok ? `label ${d.label} inside GRE on the wire${rtt}${mtu}` : `${d.cause}: ${d.explanation}`}`);
+        opts.progress(d.ok, `verify ${d.from}->${d.to}: ${d.received}/${d.sent} replies, ${d.ok ? `label ${d.label} inside GRE on the wire${rtt}${mtu}` : `${d.cause ?? d.stage}: ${d.explanation}${d.rootCause?.fix ? ` (fix: ${d.rootCause.fix})` : ''}`}`);
       }
     }
     if (!opts.keep) {

@@ -5,7 +5,9 @@ import type { PacketRecord } from '../capture/record.js';
 import { startSniffer, type Sniffer } from '../capture/sniffer.js';
 import { parsePing, type PingSummary } from '../core/ping.js';
 import type { HostSpec, Topology } from '../core/topology.js';
-import { countEcho, judgeDirection, labelsOf, type DirectionCause } from '../core/verdict.js';
+import { rootCause, type PathFacts, type RootCause, type Stage } from '../core/root-cause.js';
+import { countEcho, greByDestination, judgeDirection, labelsOf } from '../core/verdict.js';
+import { pathFacts } from './path-facts.js';
 import type { Host } from '../host/host.js';
 import { runtimeDir } from '../host/runtime-dir.js';
 
@@ -17,6 +19,8 @@ export interface MtuResult {
   /** payload + ICMP 8 + IP 20 + one label 4: the packet size inside the tunnel. */
   readonly largestTunnelPacket: number | null;
   readonly tunnelMtu: number | null;
+  /** The payload the tunnel MTU says must cross: MTU - 4 (label) - 20 (IP) - 8 (ICMP). */
+  readonly predicted: number;
   readonly tried: readonly { payload: number; crossed: boolean }[];
 }
 
@@ -33,8 +37,13 @@ export interface DirectionResult {
   readonly rttMs?: { min: number; avg: number; max: number };
   readonly mtu?: MtuResult;
   readonly ok: boolean;
-  readonly cause: DirectionCause | null;
+  /** Where the packets were last seen, when the direction failed. */
+  readonly stage: Stage | null;
+  /** The stable cause id (as `diagnose` uses), or null when the evidence names none. */
+  readonly cause: string | null;
   readonly explanation: string;
+  /** The diagnosis behind `cause`: confidence, what the hosts said, the fix. */
+  readonly rootCause?: RootCause;
 }
 
 export interface VerifyResult {
@@ -98,7 +107,7 @@ async function probeMtu(host: Host, from: HostSpec, to: HostSpec, iface: string)
   const crossed = tried.filter((t) => t.crossed).map((t) => t.payload);
   const largest = crossed.length ? Math.max(...crossed) : null;
   const failing = tried.find((t) => !t.crossed && (largest === null || t.payload > largest))?.payload ?? null;
-  return { largestPayload: largest, firstFailing: failing, largestTunnelPacket: largest === null ? null : largest + 8 + 20 + 4, tunnelMtu, tried };
+  return { largestPayload: largest, firstFailing: failing, largestTunnelPacket: largest === null ? null : largest + 8 + 20 + 4, tunnelMtu, predicted, tried };
 }
 
 /**
@@ -119,8 +128,8 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     const file = (h: HostSpec): string => join(dir, `${h.name}.pcap`);
     await Promise.all([[a, b], [b, a]].map(async ([h, peer]) => {
       // libpcap's `mpls` primitive refuses cooked captures; the protocol field says the same.
-      const filter = ['(', 'ip', 'proto', '47', 'and', 'host', peer!.underlay, ')', 'or', 'ether', 'proto', '0x8847'];
-      if (peer!.underlay.includes(':')) filter.splice(1, 3, 'ip6', 'proto', '47');
+      // Every GRE packet, not only the peer's: a tunnel sending to the wrong endpoint must show.
+      const filter = [peer!.underlay.includes(':') ? 'ip6' : 'ip', 'proto', '47', 'or', 'ether', 'proto', '0x8847'];
       const s = await startSniffer(hostOf(h!), 'any', file(h!), [...asRoot, '-y', 'LINUX_SLL', ...filter]);
       sniffers.push({ host: h!.name, s });
     }));
@@ -139,7 +148,7 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
       Promise.all([a, b].map(async (h) => [h.name, await readAll(file(h))] as const)),
     ]);
     const records = new Map(captured);
-    const directions = ([[a, b], [b, a]] as const).map(([from, to], i): DirectionResult => {
+    const judged = ([[a, b], [b, a]] as const).map(([from, to], i) => {
       const p = pings[i]!;
       const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): PacketRecord[] => (records.get(h.name) ?? []).filter((r) => (role === 'underlay') === Boolean(r.gre));
       const requestLabels = labelsOf(rec(from, 'tunnel'), from.overlay, to.overlay);
@@ -150,15 +159,42 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
         onWireInGre: countEcho(rec(to, 'underlay'), { src: from.overlay, dst: to.overlay, type: 'request', label: from.label, inGre: true }),
         repliesInGre: countEcho(rec(from, 'underlay'), { src: to.overlay, dst: from.overlay, type: 'reply', label: to.label, inGre: true }),
         arrivedAtPeer: countEcho(rec(to, 'tunnel'), { src: from.overlay, dst: to.overlay, type: 'request' }),
+        greOut: greByDestination(rec(from, 'underlay'), from.overlay, to.overlay, 'request'),
+        receiverUnderlay: to.underlay,
+        repliesLeftPeer: Object.values(greByDestination(rec(to, 'underlay'), to.overlay, from.overlay, 'reply')).reduce((x, y) => x + y, 0),
       };
       const v = judgeDirection(evidence);
+      const mtu = mtus[i];
+      // Small packets cross but the size the tunnel MTU admits does not: a black hole on the path.
+      const mtuStage = v.ok && mtu && mtu.tried.some((t) => t.payload === mtu.predicted && !t.crossed);
+      const stage: Stage | null = mtuStage ? 'mtu' : v.stage;
+      const leg = mtuStage ? 'request' : v.leg;
+      return { from, to, p, v: { ...v, ok: v.ok && !mtuStage, stage, leg }, evidence, requestLabels, mtu };
+    });
+    // Only a failed direction costs the reads that explain it: each end's settings, once.
+    const failing = judged.filter((j) => !j.v.ok);
+    const facts = new Map<string, PathFacts>();
+    if (failing.length) {
+      await Promise.all([a, b].map(async (h) => facts.set(h.name, await pathFacts(hostOf(h), h.name, topo.tunnel.name, topo.tunnel.overlay))));
+    }
+    const directions = judged.map(({ from, to, p, v, evidence, requestLabels, mtu }): DirectionResult => {
+      const [snd, rcv] = v.leg === 'reply' ? [to, from] : [from, to];
+      const rc = !v.ok && v.stage
+        ? rootCause(v.stage, {
+          label: snd.label, sender: facts.get(snd.name)!, receiver: facts.get(rcv.name)!,
+          senderUnderlay: snd.underlay, receiverUnderlay: rcv.underlay, overlayPrefix: topo.tunnel.overlay,
+          greDestinations: Object.keys(evidence.greOut).filter((d) => d !== to.underlay),
+        })
+        : undefined;
       return {
         from: from.name, to: to.name, label: from.label, sent: evidence.sent, received: evidence.received,
         labelsSeen: Object.keys(requestLabels).filter((k) => k !== 'none').map((k) => Number(k.split('/')[0])),
         requestLabels, onWireInGre: evidence.onWireInGre, repliesInGre: evidence.repliesInGre,
         ...(p.summary?.rttMs ? { rttMs: p.summary.rttMs } : {}),
-        ...(mtus[i] ? { mtu: mtus[i] } : {}),
-        ok: v.ok, cause: v.cause, explanation: v.explanation + (p.summary ? '' : ` (ping: ${p.stderr || 'no summary'})`),
+        ...(mtu ? { mtu } : {}),
+        ok: v.ok, stage: v.stage, cause: rc?.id ?? null,
+        explanation: (v.stage === 'mtu' ? `payload ${mtu!.predicted} fits the tunnel MTU ${mtu!.tunnelMtu} but does not cross (largest that does: ${mtu!.largestPayload ?? 'none'})` : v.explanation) + (p.summary ? '' : ` (ping: ${p.stderr || 'no summary'})`),
+        ...(rc ? { rootCause: rc } : {}),
       };
     });
     return {

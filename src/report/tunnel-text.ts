@@ -30,7 +30,9 @@ export function renderVerify(r: VerifyResult, style: Style): string {
     const head = `${d.from}->${d.to} label ${d.label}: ${d.received}/${d.sent} replies`;
     const rtt = d.rttMs ? `, rtt ${d.rttMs.avg} ms` : '';
     const mtu = d.mtu?.largestPayload ? `; largest payload ${d.mtu.largestPayload} (packet ${d.mtu.largestTunnelPacket} in a ${d.mtu.tunnelMtu}-byte tunnel)` : '';
-    return paint(style, d.ok ? 'green' : 'red', `${d.ok ? 'ok  ' : 'FAIL'} ${head}${rtt}; ${oneLine(d.explanation)}${mtu}`);
+    const line = paint(style, d.ok ? 'green' : 'red', `${d.ok ? 'ok  ' : 'FAIL'} ${head}${rtt}; ${oneLine(d.explanation)}${mtu}`);
+    const rc = d.rootCause;
+    return rc ? `${line}\n     cause: ${rc.id ?? 'unknown'} (${rc.confidence}): ${oneLine(rc.explanation)}${rc.evidence.length ? `\n     evidence: ${oneLine(rc.evidence.join('; '))}` : ''}${rc.fix ? `\n     fix: ${oneLine(rc.fix)}` : ''}` : line;
   });
   out.push('', `${r.ok ? 'Verified' : 'Not verified'} in ${r.durationMs} ms (captures: ${r.captures.map((c) => `${c.host}:${c.iface} ${c.captured ?? '?'} pkts`).join(', ')})`);
   return out.join('\n') + '\n';

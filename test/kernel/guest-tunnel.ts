@@ -97,9 +97,24 @@ export async function tunnelScenarios(input: { root: string }): Promise<{ runs: 
   snapshots.upA = await snapshot(nsA);
   await cli('up-again', 'up', file);
   await cli('verify', 'verify', file, '--count', '10');
-  await bash(['ip', 'netns', 'exec', nsB, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=1']);
-  await cli('verify-broken', 'verify', file, '--count', '3', '--no-mtu');
-  await bash(['ip', 'netns', 'exec', nsB, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=2']);
+  // Break one thing at a time, ask verify, put it back exactly.
+  const [vethA, vethB] = net.veth;
+  const breakages: [string, string[][], string[][], string[]][] = [
+    ['rp-strict', [['ip', 'netns', 'exec', nsB, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=1']], [['ip', 'netns', 'exec', nsB, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=2']], ['--no-mtu']],
+    ['input-off', [['ip', 'netns', 'exec', nsB, 'sysctl', '-qw', 'net.mpls.conf.foo4.input=0']], [['ip', 'netns', 'exec', nsB, 'sysctl', '-qw', 'net.mpls.conf.foo4.input=1']], ['--no-mtu']],
+    ['pops-other-label', [['ip', '-n', nsB, '-f', 'mpls', 'route', 'del', '100', 'dev', 'lo'], ['ip', '-n', nsB, '-f', 'mpls', 'route', 'add', '999', 'dev', 'lo']],
+      [['ip', '-n', nsB, '-f', 'mpls', 'route', 'del', '999', 'dev', 'lo'], ['ip', '-n', nsB, '-f', 'mpls', 'route', 'add', '100', 'dev', 'lo']], ['--no-mtu']],
+    ['small-underlay-mtu', [['ip', '-n', nsB, 'link', 'set', 'dev', vethB, 'mtu', '1200']], [['ip', '-n', nsB, 'link', 'set', 'dev', vethB, 'mtu', '1500']], []],
+    ['wrong-remote', [['ip', '-n', nsA, 'tunnel', 'change', 'foo4', 'mode', 'gre', 'remote', '10.128.100.3', 'local', '10.128.0.2']],
+      [['ip', '-n', nsA, 'tunnel', 'change', 'foo4', 'mode', 'gre', 'remote', '10.128.100.2', 'local', '10.128.0.2']], ['--no-mtu']],
+  ];
+  void vethA;
+  for (const [name, breakIt, mendIt, extra] of breakages) {
+    for (const argv of breakIt) await bash(argv);
+    await cli(`verify-${name}`, 'verify', file, '--count', '3', ...extra);
+    for (const argv of mendIt) await bash(argv);
+  }
+  await cli('verify-mended', 'verify', file, '--count', '3', '--no-mtu');
   await cli('down', 'down', file);
   snapshots.afterA = await snapshot(nsA);
   snapshots.afterB = await snapshot(nsB);

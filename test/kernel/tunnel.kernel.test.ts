@@ -63,15 +63,37 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
     }
   });
 
-  it('verify on a broken path (strict rp_filter on B) exits 1 and claims nothing', () => {
-    const r = result<VerifyResult>('verify-broken');
-    expect(run('verify-broken').code).to.equal(1);
-    expect(r.ok).to.equal(false);
-    const ab = r.directions[0]!;
-    expect(ab.ok).to.equal(false);
+  /** One thing broken at a time after up: verify must fail that direction and name the cause. */
+  const BROKEN: [string, string, string, string, RegExp][] = [
+    ['rp-strict', 'strict rp_filter on B', 'A->B', 'rp_filter_strict', /no_reply/],
+    ['input-off', 'MPLS input off on B\'s tunnel', 'A->B', 'mpls_input_disabled', /no_reply|not_delivered/],
+    ['pops-other-label', 'B pops 999 instead of 100', 'A->B', 'label_not_routed', /no_reply|not_delivered/],
+    ['small-underlay-mtu', 'B\'s underlay MTU 1200', 'A->B', 'mtu_exceeded', /mtu/],
+    ['wrong-remote', 'A\'s tunnel remote 10.128.100.3', 'A->B', 'tunnel_endpoint_mismatch', /not_sent_in_gre|wrong_endpoint/],
+  ];
+  for (const [name, what, dir, cause, stage] of BROKEN) {
+    it(`verify with ${what}: exit 1, ${dir} fails, cause ${cause}`, () => {
+      const r = result<VerifyResult>(`verify-${name}`);
+      expect(run(`verify-${name}`).code, run(`verify-${name}`).stderr).to.equal(1);
+      expect(r.ok).to.equal(false);
+      const d = r.directions.find((x) => `${x.from}->${x.to}` === dir)!;
+      expect(d.ok, d.explanation).to.equal(false);
+      expect(d.stage).to.match(stage);
+      expect(d.cause, JSON.stringify(d.rootCause)).to.equal(cause);
+      expect(d.rootCause?.confidence).to.equal('certain');
+      expect(d.rootCause?.fix).to.be.a('string').and.not.empty;
+    });
+  }
+
+  it('strict rp_filter: the requests were labelled and crossed in GRE, and nothing claims success', () => {
+    const ab = result<VerifyResult>('verify-rp-strict').directions[0]!;
     expect(ab.received).to.equal(0);
     expect(ab.labelsSeen).to.deep.equal([100]);
     expect(ab.onWireInGre).to.be.at.least(3);
+  });
+
+  it('after every breakage is mended, verify passes again', () => {
+    expect(run('verify-mended').code, JSON.stringify(result<VerifyResult>('verify-mended').directions)).to.equal(0);
   });
 
   it('down removes everything and restores the sysctls recorded before up', () => {
