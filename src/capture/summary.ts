@@ -40,6 +40,14 @@ export class SummaryBuilder {
   private readonly stacks = new Map<string, StackCount>();
   private readonly echoes = new Map<string, EchoCount>();
 
+  /**
+   * The decoder shares header objects between records (interned stacks and address pairs), so
+   * a record's counters are found by object identity first; the text key, which merges equal
+   * headers held by different objects, is built only on the first sight of a pair.
+   */
+  private readonly stackByRef = new Map<object, Map<object | undefined, StackCount>>();
+  private readonly echoByRef = new Map<object, Map<object, EchoCount>>();
+
   add(rec: PacketRecord): void {
     this.packets++;
     if (rec.truncated === true) this.truncated++;
@@ -47,27 +55,42 @@ export class SummaryBuilder {
       this.errors++;
       this.firstError ??= `packet ${rec.index}: ${rec.error}`;
     }
-    const labels = rec.mpls.map((e) => e.label);
-    const stack = labels.join('/');
-    if (labels.length > 0) {
+    const mpls = rec.mpls;
+    if (mpls.length > 0) {
       this.labelled++;
       const ip = rec.outer ?? rec.inner;
-      const key = `${stack} ${ip?.src ?? ''}>${ip?.dst ?? ''}`;
-      const count = this.stacks.get(key);
-      if (count !== undefined) count.packets++;
-      else this.stacks.set(key, ip === undefined ? { labels, packets: 1 } : { labels, src: ip.src, dst: ip.dst, packets: 1 });
+      let inner = this.stackByRef.get(mpls);
+      if (inner === undefined) this.stackByRef.set(mpls, (inner = new Map()));
+      let count = inner.get(ip);
+      if (count === undefined) {
+        const labels = mpls.map((e) => e.label);
+        const key = `${labels.join('/')} ${ip?.src ?? ''}>${ip?.dst ?? ''}`;
+        count = this.stacks.get(key);
+        if (count === undefined) {
+          count = ip === undefined ? { labels, packets: 0 } : { labels, src: ip.src, dst: ip.dst, packets: 0 };
+          this.stacks.set(key, count);
+        }
+        inner.set(ip, count);
+      }
+      count.packets++;
     }
     const icmp = rec.icmp;
     const ip = rec.inner ?? rec.outer;
     if (icmp === undefined || icmp.id === undefined || ip === undefined) return;
-    const request = icmp.type === 8 || icmp.type === 128;
-    const key = `${ip.src}>${ip.dst} ${stack}`;
-    let count = this.echoes.get(key);
+    let inner = this.echoByRef.get(mpls);
+    if (inner === undefined) this.echoByRef.set(mpls, (inner = new Map()));
+    let count = inner.get(ip);
     if (count === undefined) {
-      count = { src: ip.src, dst: ip.dst, labels, requests: 0, replies: 0 };
-      this.echoes.set(key, count);
+      const labels = mpls.map((e) => e.label);
+      const key = `${ip.src}>${ip.dst} ${labels.join('/')}`;
+      count = this.echoes.get(key);
+      if (count === undefined) {
+        count = { src: ip.src, dst: ip.dst, labels, requests: 0, replies: 0 };
+        this.echoes.set(key, count);
+      }
+      inner.set(ip, count);
     }
-    if (request) count.requests++;
+    if (icmp.type === 8 || icmp.type === 128) count.requests++;
     else count.replies++;
   }
 
