@@ -77,6 +77,7 @@ export async function labCommand(opts: LabOptions): Promise<LabResult> {
   const reason = opts.uml ? 'requested with --uml' : `this kernel ${can.release} has ${can.reason}`;
   const kernel = await ensureUmlKernel((m) => opts.progress(true, m));
   opts.progress(true, `kernel ready (user-mode Linux ${kernel.release}: ${reason})`);
+  if (opts.keep) opts.progress(false, '--keep has no effect here: the namespaces live in the user-mode Linux guest and end with it');
   const dir = await mkdtemp(join(tmpdir(), 'mplsgre-lab-'));
   try {
     const resultFile = join(dir, 'result.json');
