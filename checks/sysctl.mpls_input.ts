@@ -10,7 +10,7 @@ interface Facts {
   readonly router: ModuleFacts;
 }
 
-/** Device types the kernel gives an MPLS configuration (af_mpls.c: Ethernet, loopback, GRE, SIT, IPIP). */
+/** Device types older kernels' af_mpls.c gave an MPLS configuration (6.1 gives every device one). */
 const MPLS_CAPABLE_TYPES = new Map([[1, 'ether'], [772, 'loopback'], [778, 'ipgre'], [823, 'ip6gre'], [776, 'sit'], [768, 'ipip']]);
 
 export default defineCheck<Facts>({
@@ -44,7 +44,7 @@ export default defineCheck<Facts>({
       const kind = type === undefined ? 'unknown type' : MPLS_CAPABLE_TYPES.get(type) ?? `type ${type}`;
       return {
         status: 'fail',
-        summary: `${name} (${kind}) has no MPLS configuration: the kernel gives one only to Ethernet, loopback, GRE, SIT and IPIP devices`,
+        summary: `${name} (${kind}) has no MPLS configuration (older kernels give one only to Ethernet, loopback, GRE, SIT and IPIP devices)`,
         evidence,
         remediation: `use a GRE tunnel (ip tunnel add ${name} mode gre ...) for MPLS input`,
       };

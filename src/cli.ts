@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   down: { summary: 'remove what up created, restore recorded sysctls', load: async () => (await import('./cli/tunnel.js')).down },
   capture: { summary: 'capture decode FILE: MPLS labels in GRE from pcap, pcapng or tcpdump text', load: async () => (await import('./cli/capture.js')).capture },
   lab: { summary: 'the seed setup end to end in namespaces (user-mode Linux where needed)', load: async () => (await import('./cli/lab.js')).lab },
+  diagnose: { summary: 'which cause an error message has on this host, with the evidence and the fix', load: async () => (await import('./cli/diagnose.js')).diagnose },
 };
 
 function help(): string {

@@ -1,3 +1,4 @@
+import type { DiagnoseReport } from '../commands/diagnose.js';
 import type { ApplyResult, StepReport } from '../engine/apply.js';
 import type { RemoveResult } from '../engine/remove.js';
 import type { VerifyResult } from '../engine/verify.js';
@@ -6,14 +7,16 @@ import { paint, type Style } from './style.js';
 
 const line = (s: StepReport): string => `  ${pad(s.outcome, 8)}${pad(s.id, 28)}${oneLine(s.detail ?? s.description)}`;
 
-export function renderApply(r: ApplyResult, style: Style): string {
+export function renderApply(r: ApplyResult & { diagnosis?: DiagnoseReport }, style: Style): string {
   const out = [...r.steps.map(line)];
   if (r.ok) {
     out.push('', paint(style, 'green', r.changed === 0 ? `Nothing changed: all ${r.already} steps already in effect.` : `Up: ${r.changed} changed, ${r.already} already in effect.`));
   } else {
     out.push('', paint(style, 'red', `Failed at ${r.failure!.step} on ${r.failure!.host}: ${oneLine(r.failure!.message)}`));
     out.push(`Rolled back ${r.rolledBack.length} step(s), newest first:`, ...r.rolledBack.map(line));
-    out.push(`Diagnose: mplsgre diagnose ${JSON.stringify(r.failure!.stderr || r.failure!.message)} --command ${JSON.stringify(r.failure!.argv.join(' '))}`);
+    const top = r.diagnosis?.findings[0]?.causes[0];
+    if (top) out.push(`Diagnosis: ${top.id} (${top.confidence}): ${oneLine(top.explanation)}`, `  fix: ${oneLine(top.fix)}`);
+    else out.push(`Diagnose: mplsgre diagnose ${JSON.stringify(r.failure!.stderr || r.failure!.message)} --command ${JSON.stringify(r.failure!.argv.join(' '))}`);
   }
   return out.join('\n') + '\n';
 }

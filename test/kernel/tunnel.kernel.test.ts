@@ -110,6 +110,8 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
     expect(r.ok).to.equal(false);
     expect(r.failure?.step).to.equal('B.mpls-route.pop');
     expect(r.failure?.stderr).to.match(/File exists/);
+    const top = (r as ApplyResult & { diagnosis?: { findings: { causes: { id: string; confidence: string }[] }[] } }).diagnosis?.findings[0]?.causes[0];
+    expect(top?.id, 'the failure comes with its diagnosis').to.equal('route_exists');
     expect(r.rolledBack.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
     expect(snaps.failAfterA).to.deep.equal(snaps.failBeforeA);
     expect(snaps.failAfterB).to.deep.equal(snaps.failBeforeB);
