@@ -5,6 +5,9 @@ import { ExitCode, UsageError } from '../core/errors.js';
 import { parseIfName, parseLabels, parseNetnsName } from '../core/names.js';
 import { renderCheckMarkdown } from '../report/check-markdown.js';
 import { renderCheckTable } from '../report/check-text.js';
+import { renderCheckHtml } from '../report/html.js';
+import { renderCheckJunit } from '../report/junit.js';
+import { renderCheckPrometheus } from '../report/prometheus.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
 import { jsonDocument, writeAtomic } from './io.js';
 import { hostFromOptions } from './target.js';
@@ -14,8 +17,8 @@ export const check: CliCommand = {
   name: 'check',
   summary: 'read-only preflight: can this host carry MPLS over GRE, and if not, why',
   usage: `mplsgre check [--iface IF] [--labels L,L] [--netns NAME] [--kernel-config PATH]
-              [--format table|json|md] [--json] [--out FILE] [--report] [--fail-on fail|warn] [--ignore ID,...]`,
-  formats: ['table', 'md'],
+              [--format table|json|md|html|junit|prom] [--json] [--out FILE] [--report] [--fail-on fail|warn] [--ignore ID,...]`,
+  formats: ['table', 'md', 'html', 'junit', 'prom'],
   options: {
     ...COMMON_OPTIONS,
     iface: { type: 'string' },
@@ -47,6 +50,9 @@ export const check: CliCommand = {
       render: {
         table: (style) => renderCheckTable(report, style),
         md: () => renderCheckMarkdown(report),
+        html: () => renderCheckHtml(report),
+        junit: () => renderCheckJunit(report),
+        prom: () => renderCheckPrometheus(report),
       },
     };
   },
