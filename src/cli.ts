@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   capture: { summary: 'capture decode FILE: MPLS labels in GRE from pcap, pcapng or tcpdump text', load: async () => (await import('./cli/capture.js')).capture },
   lab: { summary: 'the seed setup end to end in namespaces (user-mode Linux where needed)', load: async () => (await import('./cli/lab.js')).lab },
   diagnose: { summary: 'which cause an error message has on this host, with the evidence and the fix', load: async () => (await import('./cli/diagnose.js')).diagnose },
+  fleet: { summary: 'check many hosts over ssh at once (bounded concurrency, per-host timeout)', load: async () => (await import('./cli/fleet.js')).fleet },
 };
 
 function help(): string {

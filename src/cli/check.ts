@@ -16,7 +16,7 @@ import { oneOf, str } from './parse.js';
 export const check: CliCommand = {
   name: 'check',
   summary: 'read-only preflight: can this host carry MPLS over GRE, and if not, why',
-  usage: `mplsgre check [--iface IF] [--labels L,L] [--netns NAME] [--kernel-config PATH]
+  usage: `mplsgre check [--iface IF] [--labels L,L] [--netns NAME | --ssh [user@]host[:port]] [--kernel-config PATH]
               [--format table|json|md|html|junit|prom] [--json] [--out FILE] [--report] [--fail-on fail|warn] [--ignore ID,...]`,
   formats: ['table', 'md', 'html', 'junit', 'prom'],
   options: {
@@ -24,6 +24,7 @@ export const check: CliCommand = {
     iface: { type: 'string' },
     labels: { type: 'string' },
     netns: { type: 'string' },
+    ssh: { type: 'string' },
     'kernel-config': { type: 'string' },
     report: { type: 'boolean' },
     'fail-on': { type: 'string' },
@@ -35,7 +36,7 @@ export const check: CliCommand = {
     const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
     const ignore = (str(values.ignore) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const netns = values.netns === undefined ? undefined : parseNetnsName(str(values.netns) ?? '', '--netns');
-    const host = await hostFromOptions({ netns });
+    const host = await hostFromOptions({ netns, ssh: str(values.ssh) });
     const kernelConfig = str(values['kernel-config']);
     if (kernelConfig !== undefined) await readable(kernelConfig, '--kernel-config');
     const report = await checkCommand({

@@ -1,10 +1,27 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
+import { parseTarget } from '../core/target.js';
 import type { Host } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
 
-/** The host a command examines: this machine, or a named network namespace on it. */
-export async function hostFromOptions(o: { netns: string | undefined }): Promise<Host> {
+/** `--ssh` takes `ssh:[user@]host[:port]` or the same without the `ssh:` prefix. */
+export function parseSshOption(value: string, field: string): Extract<ReturnType<typeof parseTarget>, { kind: 'ssh' }> {
+  const t = parseTarget(value.startsWith('ssh:') ? value : `ssh:${value}`, field);
+  if (t.kind !== 'ssh') throw new UsageError(field, `expected [user@]host[:port]`);
+  return t;
+}
+
+/**
+ * The host a command examines: this machine, a named network namespace on it, or a remote
+ * machine over ssh (`--ssh`; it must answer, else exit 3). --netns and --ssh exclude each other.
+ */
+export async function hostFromOptions(o: { netns: string | undefined; ssh?: string | undefined }): Promise<Host> {
+  if (o.netns !== undefined && o.ssh !== undefined) throw new UsageError('--ssh', '--ssh and --netns exclude each other: pick one host');
+  if (o.ssh !== undefined) {
+    const target = parseSshOption(o.ssh, '--ssh');
+    const { hostForTarget } = await import('../host/targets.js');
+    return hostForTarget(target);
+  }
   if (o.netns === undefined) return new LocalHost();
   if (!existsSync(`/run/netns/${o.netns}`)) throw new UsageError('--netns', `no network namespace "${o.netns}" (ip netns list)`);
   const { NetnsHost } = await import('../host/netns.js');

@@ -48,14 +48,16 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<CheckRepo
     ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}),
   });
   const checks = CHECKS.filter((c) => !opts.ignore.includes(c.id));
-  const [results, release] = await Promise.all([
+  // The examined host's own name: over ssh it is not this machine's.
+  const [results, release, name] = await Promise.all([
     runChecks(checks, ctx, { labels: opts.labels, ...(opts.iface ? { iface: opts.iface } : {}) }),
     kernelRelease(ctx),
+    ctx.text('/proc/sys/kernel/hostname'),
   ]);
   const t = tally(results);
   return {
     target: opts.host.name,
-    hostname: hostname(),
+    hostname: name?.trim() || hostname(),
     kernel: release.release,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(now() - started),

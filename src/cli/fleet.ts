@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_CONCURRENCY, DEFAULT_HOST_TIMEOUT_S, fleetCommand, fleetExitCode, parseInventory, type FleetHost } from '../commands/fleet.js';
+import type { CheckReport } from '../commands/check.js';
+import { UsageError } from '../core/errors.js';
+import { parseIfName, parseLabels } from '../core/names.js';
+import { renderCheckMarkdown } from '../report/check-markdown.js';
+import { renderFleetTable } from '../report/fleet-text.js';
+import { COMMON_OPTIONS, type CliCommand } from './command.js';
+import { jsonDocument, writeAtomic } from './io.js';
+import { oneOf, str } from './parse.js';
+
+function positiveInt(value: unknown, field: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const s = str(value) ?? '';
+  if (!/^[1-9][0-9]*$/.test(s) || Number(s) > max) throw new UsageError(field, `must be a whole number 1..${max} (got "${s}")`);
+  return Number(s);
+}
+
+export const fleet: CliCommand = {
+  name: 'fleet',
+  summary: 'check many hosts over ssh at once: a hosts x checks table',
+  usage: `mplsgre fleet INVENTORY [--concurrency N] [--timeout S] [--iface IF] [--labels L,L] [--ssh-config FILE]
+              [--fail-on fail|warn] [--report] [--format table|json] [--json] [--out FILE]
+  INVENTORY: YAML (hosts: [{target: ssh:[user@]host[:port], iface?, labels?}]) or one
+  ssh:[user@]host[:port] or [user@]host[:port] per line (# comments).
+  Exit: 0 all ready, 1 a host is not ready, 3 a host could not be reached or timed out (3 wins over 1).`,
+  formats: ['table'],
+  options: {
+    ...COMMON_OPTIONS,
+    concurrency: { type: 'string' },
+    timeout: { type: 'string' },
+    iface: { type: 'string' },
+    labels: { type: 'string' },
+    'ssh-config': { type: 'string' },
+    'fail-on': { type: 'string' },
+    report: { type: 'boolean' },
+  },
+  async run(values, positionals, ctx) {
+    const [file, ...extra] = positionals;
+    if (file === undefined) throw new UsageError('INVENTORY', 'missing: mplsgre fleet INVENTORY');
+    if (extra.length) throw new UsageError('arguments', `one inventory only (got also ${extra.join(' ')})`);
+    const concurrency = positiveInt(values.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1024);
+    const timeoutS = positiveInt(values.timeout, '--timeout', DEFAULT_HOST_TIMEOUT_S, 3600);
+    const iface = values.iface === undefined ? undefined : parseIfName(str(values.iface) ?? '', '--iface');
+    const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
+    const failOn = oneOf(values['fail-on'], '--fail-on', ['fail', 'warn'] as const, 'fail');
+    const sshConfig = str(values['ssh-config']);
+    if (sshConfig !== undefined) await readFile(sshConfig).catch((err: NodeJS.ErrnoException) => { throw new UsageError('--ssh-config', `cannot read ${sshConfig}: ${err.code ?? err.message}`); });
+    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => { throw new UsageError('INVENTORY', `cannot read ${file}: ${err.code ?? err.message}`); });
+    const entries = parseInventory(text, file);
+    const reportDir = values.report ? join('reports', `fleet-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`) : undefined;
+    if (reportDir) mkdirSync(reportDir, { recursive: true });
+    const result = await fleetCommand({
+      entries, concurrency, timeoutMs: timeoutS * 1000, labels, failOn,
+      ...(iface ? { iface } : {}),
+      ...(sshConfig ? { ssh: { configFile: sshConfig } } : {}),
+      onHost: async (host, done, total, report) => {
+        if (ctx.stderrIsTTY) ctx.log(`[${done}/${total}] ${host.target}: ${status(host)}`);
+        if (reportDir) await writeHostReport(reportDir, host, report);
+      },
+    });
+    return {
+      result,
+      exitCode: fleetExitCode(result),
+      render: { table: (style) => renderFleetTable(result, style) },
+    };
+  },
+};
+
+const status = (h: FleetHost): string => (!h.reachable ? (h.timedOut ? 'timed out' : `unreachable (${h.error})`) : h.ready ? 'ready' : 'not ready');
+
+/** reports/fleet-STAMP/TARGET.json (and .md for checked hosts), written as each host finishes. */
+async function writeHostReport(dir: string, host: FleetHost, report: CheckReport | undefined): Promise<void> {
+  const base = join(dir, host.target.replace(/[^A-Za-z0-9._@-]/g, '_'));
+  await writeAtomic(`${base}.json`, jsonDocument('check', report ?? host, null), '--report');
+  if (report) await writeAtomic(`${base}.md`, renderCheckMarkdown(report), '--report');
+}

@@ -1,0 +1,211 @@
+import { now } from '../core/clock.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Target } from '../core/target.js';
+import type { Background, ExecOptions, ExecResult, FileRead, Host, StartOptions } from './host.js';
+import { DEFAULT_TIMEOUT_MS } from './host.js';
+import { parseFramedFiles } from './netns.js';
+import { shellCommand } from './quote.js';
+import { runtimeDir } from './runtime-dir.js';
+import { execLocal, startLocal } from './spawn.js';
+
+/**
+ * READ_FILES_SCRIPT (netns.ts) with each file encoded, so binary files (/proc/config.gz) arrive
+ * intact through a text channel: `base64` where the remote has it, else `od` hex (POSIX).
+ * Base64 never holds a space and od output always does, which tells the two apart.
+ * Fixed, never built from input: the nonce and paths arrive as positional arguments.
+ */
+export const READ_FILES_ENCODED_SCRIPT =
+  'n=$1; shift; i=0; if command -v base64 >/dev/null 2>&1; then e=b; else e=o; fi; for f do ' +
+  'if [ -r "$f" ]; then printf "\\n%s ok %d\\n" "$n" "$i"; ' +
+  'if [ $e = b ]; then base64 <"$f" 2>/dev/null; else od -An -v -tx1 <"$f" 2>/dev/null; fi || printf "\\n%s err %d EIO\\n" "$n" "$i"; ' +
+  'elif [ -e "$f" ]; then printf "\\n%s err %d EACCES\\n" "$n" "$i"; ' +
+  'else printf "\\n%s err %d ENOENT\\n" "$n" "$i"; fi; i=$((i+1)); done';
+
+/**
+ * Bounds a remote command on the remote side, with `timeout` where the remote has it (GNU,
+ * busybox): killing a multiplexed local ssh would not end it. Fixed; seconds and argv arrive
+ * as positional arguments; exec keeps stdin for `input`.
+ */
+export const REMOTE_TIMEOUT_SCRIPT =
+  't=$1; shift; if command -v timeout >/dev/null 2>&1; then exec timeout -k 2 "$t" "$@"; else exec "$@"; fi';
+
+/** ssh exits 255 when it could not connect or authenticate (or the remote command exited 255). */
+export const SSH_CONNECT_FAILURE = 255;
+
+export interface SshHostOptions {
+  readonly host: string;
+  readonly user?: string;
+  readonly port?: number;
+  /** ssh's ConnectTimeout, seconds (default 10). */
+  readonly connectTimeoutS?: number;
+  /** An ssh_config file passed with -F (tests; replaces ~/.ssh/config). */
+  readonly configFile?: string;
+  /** More `-o Key=Value` options, each `Key=Value`. */
+  readonly options?: readonly string[];
+  /** Overall bound for everything this host runs, ms from construction: each command's timeout is capped by it. */
+  readonly overallTimeoutMs?: number;
+}
+
+/** Whether a host answered: connected, authenticated and ran `true`. */
+export type Reachability =
+  | { readonly reachable: true; readonly durationMs: number }
+  | { readonly reachable: false; readonly error: string; readonly durationMs: number };
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const OPTION = /^[A-Za-z][A-Za-z0-9]*=[^\n]*$/;
+
+/**
+ * A remote machine over the system OpenSSH client, so ~/.ssh/config, agents, ProxyJump and
+ * known_hosts apply. BatchMode: never prompts. One control master per host (ControlPersist 60 s)
+ * carries every command; `close()` ends it and removes its private socket directory.
+ * Every remote word goes through shellCommand (quote.ts). `exec` returns failures as data; exit
+ * 255 is ssh's own failure (use probeReachable() to tell an unreachable host apart).
+ */
+export class SshHost implements Host {
+  readonly name: string;
+  readonly destination: string;
+  private readonly controlDir: string;
+  private readonly deadline: number | undefined;
+  private closed = false;
+
+  constructor(readonly opts: SshHostOptions) {
+    if (opts.host.startsWith('-')) throw new Error(`ssh host ${opts.host} starts with "-"`);
+    for (const o of opts.options ?? []) if (!OPTION.test(o)) throw new Error(`ssh option ${JSON.stringify(o)} is not Key=Value`);
+    const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+    this.destination = `${opts.user === undefined ? '' : `${opts.user}@`}${opts.host}`;
+    this.name = `ssh:${opts.user === undefined ? '' : `${opts.user}@`}${host}${opts.port === undefined ? '' : `:${opts.port}`}`;
+    // mkdtemp makes it 0700: nobody else can reach the control socket.
+    this.controlDir = mkdtempSync(join(runtimeDir(), 'mplsgre-ssh-'));
+    this.deadline = opts.overallTimeoutMs === undefined ? undefined : now() + opts.overallTimeoutMs;
+  }
+
+  static fromTarget(t: Extract<Target, { kind: 'ssh' }>, extra: Omit<SshHostOptions, 'host' | 'user' | 'port'> = {}): SshHost {
+    return new SshHost({ ...extra, host: t.host, ...(t.user === undefined ? {} : { user: t.user }), ...(t.port === undefined ? {} : { port: t.port }) });
+  }
+
+  /** The ssh argv up to and including the destination; the remote command follows. */
+  sshArgs(extra: readonly string[] = [], multiplex = true): string[] {
+    const o = this.opts;
+    // ssh keeps the first value it reads for an option: these must come before the user's.
+    const mux = multiplex
+      ? ['-o', 'ControlMaster=auto', '-o', `ControlPath=${join(this.controlDir, '%C')}`, '-o', 'ControlPersist=60']
+      : ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'];
+    return [
+      ...(o.configFile ? ['-F', o.configFile] : []),
+      '-o', 'BatchMode=yes',
+      '-o', `ConnectTimeout=${o.connectTimeoutS ?? 10}`,
+      ...mux,
+      ...(o.options ?? []).flatMap((x) => ['-o', x]),
+      ...(o.port === undefined ? [] : ['-p', String(o.port)]),
+      ...extra,
+      '--', this.destination,
+    ];
+  }
+
+  private timeout(requested: number | undefined): number {
+    const t = requested ?? DEFAULT_TIMEOUT_MS;
+    return this.deadline === undefined ? t : Math.min(t, this.deadline - now());
+  }
+
+  exec(file: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const env = Object.entries(opts.env ?? {});
+    for (const [k] of env) if (!ENV_NAME.test(k)) throw new Error(`environment name ${JSON.stringify(k)} is not valid`);
+    const command = env.length ? ['env', ...env.map(([k, v]) => `${k}=${v}`), file, ...args] : [file, ...args];
+    const timeoutMs = this.timeout(opts.timeoutMs);
+    const words = ['sh', '-c', REMOTE_TIMEOUT_SCRIPT, 'sh', String(Math.max(1, Math.ceil(timeoutMs / 1000))), ...command];
+    const argv = [...this.sshArgs(), shellCommand(words)];
+    if (timeoutMs <= 0 || this.closed) {
+      const why = this.closed ? 'host closed' : 'overall timeout reached';
+      return Promise.resolve({ argv: ['ssh', ...argv], exitCode: null, signal: null, stdout: '', stderr: why, failed: true, timedOut: !this.closed, durationMs: 0 });
+    }
+    return this.run(argv, timeoutMs, opts.input);
+  }
+
+  /**
+   * The remote `timeout` ends a command in time (TERM, KILL 2 s later). Without it, a multiplexed ssh hands
+   * its stdio to the control master, so killing it would not close our pipes until the remote
+   * command ends: 3 s later the master is ended instead (`-O exit`), which fails every command of
+   * this host in flight; the next command starts a new master.
+   */
+  private async run(argv: string[], timeoutMs: number, input: string | undefined): Promise<ExecResult> {
+    let fired = false;
+    const timer = setTimeout(() => {
+      fired = true;
+      void this.exitMaster();
+    }, Math.ceil(timeoutMs / 1000) * 1000 + 3_000);
+    const r = await execLocal('ssh', argv, { timeoutMs: Math.ceil(timeoutMs / 1000) * 1000 + 6_000, ...(input === undefined ? {} : { input }) });
+    clearTimeout(timer);
+    // timeout(1) exits 124 after TERM; after its KILL it dies by the signal, which ssh reports as 255.
+    const killed = (r.exitCode === 124 || r.exitCode === 255) && r.durationMs >= timeoutMs - 50;
+    return fired || killed ? { ...r, failed: true, timedOut: true } : r;
+  }
+
+  private exitMaster(): Promise<ExecResult> {
+    return execLocal('ssh', this.sshArgs(['-O', 'exit']), { timeoutMs: 5_000 });
+  }
+
+  /** One remote command for the whole batch; binary-safe (see READ_FILES_ENCODED_SCRIPT). */
+  async readFiles(paths: readonly string[]): Promise<FileRead[]> {
+    if (paths.length === 0) return [];
+    const nonce = `@mplsgre-${randomBytes(8).toString('hex')}`;
+    const r = await this.exec('sh', ['-c', READ_FILES_ENCODED_SCRIPT, 'sh', nonce, ...paths], { timeoutMs: 10_000 });
+    if (r.failed) {
+      const why = r.timedOut ? 'timed out' : r.spawnError ?? (r.stderr.trim().split('\n').pop() || `exit ${r.exitCode ?? r.signal}`);
+      return paths.map((path) => ({ path, ok: false, error: `${this.name}: ${why}` }));
+    }
+    return parseEncodedFiles(r.stdout, nonce, paths);
+  }
+
+  /**
+   * Runs the command over its own connection (no control master: a multiplexed client hands its
+   * stdio to the master and outlives a kill) with `-tt`: the pseudo-terminal makes the remote
+   * process (tcpdump) get SIGHUP when the local ssh is stopped; without one it would run on until
+   * it next writes. The terminal merges stderr into stdout and ends lines with CRLF.
+   */
+  start(file: string, args: readonly string[], opts: StartOptions): Background {
+    return startLocal('ssh', [...this.sshArgs(['-tt'], false), shellCommand([file, ...args])], { ...opts, timeoutMs: this.timeout(opts.timeoutMs) });
+  }
+
+  /** Connects, authenticates and runs `true`; starts the control master that later commands share. */
+  async probeReachable(): Promise<Reachability> {
+    const started = now();
+    const r = await this.exec('true', [], { timeoutMs: ((this.opts.connectTimeoutS ?? 10) + 5) * 1000 });
+    const durationMs = Math.round(now() - started);
+    if (!r.failed) return { reachable: true, durationMs };
+    const last = r.stderr.trim().split('\n').filter(Boolean).pop();
+    const error = r.timedOut
+      ? `no answer within ${Math.round(r.durationMs / 1000)} s${last ? ` (${last})` : ''}`
+      : r.spawnError ? `cannot run ssh: ${r.spawnError}` : (last ?? `ssh exited ${r.exitCode ?? r.signal}`);
+    return { reachable: false, error, durationMs };
+  }
+
+  /** Ends the control master (`ssh -O exit`) and removes the socket directory. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.exitMaster();
+    rmSync(this.controlDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * For one-shot commands (`check --ssh`, topology commands): ends the control master when the
+ * event loop drains, so no master outlives the run by ControlPersist.
+ */
+export function closeAtExit(host: SshHost): SshHost {
+  process.once('beforeExit', () => void host.close());
+  return host;
+}
+
+/** Splits READ_FILES_ENCODED_SCRIPT output into files and decodes each. */
+export function parseEncodedFiles(out: string, nonce: string, paths: readonly string[]): FileRead[] {
+  return parseFramedFiles(out, nonce, paths).map((f) => (f.ok ? { path: f.path, ok: true, data: decode(f.data.toString('latin1')) } : f));
+}
+
+/** Base64 (no spaces) or od hex (spaces between bytes) back to bytes. */
+function decode(text: string): Buffer {
+  if (/[ ]/.test(text)) return Buffer.from(text.replace(/\s+/g, ''), 'hex');
+  return Buffer.from(text, 'base64');
+}

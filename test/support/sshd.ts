@@ -1,0 +1,143 @@
+/**
+ * Real OpenSSH servers for tests and benches, each inside a network namespace the harness
+ * creates (veth to the root namespace, a 198.18.0.0/15 benchmark-range /29 unique to the run).
+ * Keys, configs, known_hosts and pid files live in one temp dir; ~/.ssh is never touched.
+ * Needs root, iproute2, openssh-client and openssh-server (/usr/sbin/sshd).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Background } from '../../src/host/host.js';
+import { execLocal, startLocal } from '../../src/host/spawn.js';
+
+export const SSHD = '/usr/sbin/sshd';
+
+export interface SshServer {
+  readonly port: number;
+  readonly target: string;
+  readonly proc: Background;
+}
+
+export interface SshLab {
+  readonly dir: string;
+  readonly netns: string;
+  /** The namespace address sshd listens on. */
+  readonly address: string;
+  /** An address inside the namespace where nothing listens: connection refused. */
+  readonly deadAddress: string;
+  /** ssh_config for the client (-F): identity, known_hosts, no ~/.ssh. */
+  readonly clientConfig: string;
+  readonly servers: SshServer[];
+  /** Starts one more sshd; `delayS` wraps every command in a ForceCommand that sleeps first. */
+  addServer(port: number, opts?: { delayS?: number }): Promise<SshServer>;
+  cleanup(): Promise<void>;
+}
+
+async function must(file: string, args: string[]): Promise<string> {
+  const r = await execLocal(file, args, { timeoutMs: 15_000 });
+  if (r.failed) throw new Error(`${[file, ...args].join(' ')}: ${r.spawnError ?? r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** Creates the namespace and keys; servers are added with addServer. Clean up with cleanup(), also on failure. */
+export async function createSshLab(): Promise<SshLab> {
+  if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: apt-get install -y openssh-server`);
+  const id = randomBytes(3).toString('hex');
+  const netns = `mplsgre-ssh-${id}`;
+  const vethRoot = `msr${id}`;
+  const vethNs = `msn${id}`;
+  const third = randomInt(0, 256);
+  const fourth = randomInt(0, 32) * 8;
+  const base = `198.${18 + randomInt(0, 2)}.${third}`;
+  const rootAddr = `${base}.${fourth + 1}`;
+  const address = `${base}.${fourth + 2}`;
+  const deadAddress = `${base}.${fourth + 3}`;
+  const dir = await mkdtemp(join(tmpdir(), 'mplsgre-sshd-'));
+  const servers: SshServer[] = [];
+  let made = false;
+
+  const cleanup = async (): Promise<void> => {
+    await Promise.all(servers.map((s) => s.proc.stop('SIGTERM')));
+    if (made) {
+      await execLocal('ip', ['link', 'del', vethRoot]);
+      await execLocal('ip', ['netns', 'del', netns]);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    // sshd refuses to start without its privilege separation directory.
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    await must('ip', ['netns', 'add', netns]);
+    made = true;
+    await must('ip', ['link', 'add', vethRoot, 'type', 'veth', 'peer', 'name', vethNs]);
+    await must('ip', ['link', 'set', vethNs, 'netns', netns]);
+    await must('ip', ['addr', 'add', `${rootAddr}/29`, 'dev', vethRoot]);
+    await must('ip', ['link', 'set', vethRoot, 'up']);
+    await must('ip', ['-n', netns, 'addr', 'add', `${address}/29`, 'dev', vethNs]);
+    await must('ip', ['-n', netns, 'addr', 'add', `${deadAddress}/29`, 'dev', vethNs]);
+    await must('ip', ['-n', netns, 'link', 'set', vethNs, 'up']);
+    await must('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+    await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mplsgre-test-host', '-f', join(dir, 'host_key')]);
+    await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mplsgre-test-client', '-f', join(dir, 'id')]);
+    await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'id.pub')));
+    const hostPub = (await readFile(join(dir, 'host_key.pub'), 'utf8')).trim().split(' ').slice(0, 2).join(' ');
+    // One alias for every test server: they share a host key.
+    await writeFile(join(dir, 'known_hosts'), `mplsgre-test ${hostPub}\n`);
+    await writeFile(join(dir, 'ssh_config'), [
+      'Host *',
+      `  IdentityFile ${join(dir, 'id')}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  HostKeyAlias mplsgre-test',
+      '  StrictHostKeyChecking yes',
+      '  LogLevel ERROR',
+      '',
+    ].join('\n'));
+    await writeFile(join(dir, 'slow.sh'), '#!/bin/sh\nsleep "$MPLSGRE_TEST_DELAY"\nexec /bin/sh -c "$SSH_ORIGINAL_COMMAND"\n');
+    await chmod(join(dir, 'slow.sh'), 0o755);
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+
+  const addServer = async (port: number, opts: { delayS?: number } = {}): Promise<SshServer> => {
+    const config = join(dir, `sshd-${port}.conf`);
+    await writeFile(config, [
+      `ListenAddress ${address}:${port}`,
+      `HostKey ${join(dir, 'host_key')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      `PidFile ${join(dir, `sshd-${port}.pid`)}`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'UseDNS no',
+      'MaxStartups 200',
+      'MaxSessions 100',
+      ...(opts.delayS ? [`SetEnv MPLSGRE_TEST_DELAY=${opts.delayS}`, `ForceCommand ${join(dir, 'slow.sh')}`] : []),
+      '',
+    ].join('\n'));
+    const proc = startLocal('ip', ['netns', 'exec', netns, SSHD, '-D', '-e', '-f', config], { timeoutMs: 30 * 60_000 });
+    const server = { port, target: `ssh:root@${address}:${port}`, proc };
+    servers.push(server);
+    await proc.waitForLine(/Server listening on/, 10_000);
+    return server;
+  };
+
+  return { dir, netns, address, deadAddress, clientConfig: join(dir, 'ssh_config'), servers, addServer, cleanup };
+}
+
+/** Words that break naive quoting: each must reach a remote command unchanged (quote and ssh tests). */
+export const HOSTILE: readonly string[] = [
+  '', ' ', '  two  spaces ', "'", "''", "a'b", "'\\''", '"', '"$HOME"', '\\', '\\\\n', '$HOME', '${HOME}', '$(id)', '`id`',
+  '$(touch /tmp/mplsgre-quote-pwned)', '`touch /tmp/mplsgre-quote-pwned`', 'a;touch /tmp/mplsgre-quote-pwned', 'a && b', 'a || b',
+  'a | b', 'a > /tmp/mplsgre-quote-out', '< /etc/passwd', '*', '/*', '?', '[a-z]*', '{a,b}', '~', '~root', '-', '--', '-n', '-e \\x41',
+  '--help', '!', '!!', '#comment', 'a #b', '\n', 'line1\nline2', '\r\n', '\t', 'a=b', 'PATH=/x', '%s%s%n', '&', 'a&', '(', ')',
+  'ünïcödé ✓ 日本語 🚀', '\u202e\u200b', '\x01\x7f\x1b[31m', "it's a \"test\" with $(x) and `y` ; | & ~ *",
+  'x'.repeat(100_000), "'".repeat(5_000),
+];
