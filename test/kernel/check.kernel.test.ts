@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import { fileURLToPath } from 'node:url';
+import { runGuest } from '../support/guest.js';
 import type { CheckReport } from '../../src/commands/check.js';
-import { ensureUmlKernel, runInUml } from '../../src/host/uml.js';
 import { KERNEL_STATES } from '../../scripts/kernel-states.js';
 import { EXPECT } from '../support/expectations.js';
-import { ROOT } from '../support/fixtures.js';
 import type { GuestCheckRun } from './guest-check.js';
 
 /**
@@ -17,14 +15,7 @@ describe('kernel tier: check in user-mode Linux', function () {
   let runs: GuestCheckRun[] = [];
 
   before(async () => {
-    await ensureUmlKernel((m) => console.log(`      ${m}`));
-    const r = await runInUml({
-      job: { kind: 'module', module: fileURLToPath(new URL('./guest-check.js', import.meta.url)), export: 'checkEveryState', input: { root: ROOT } },
-      timeoutMs: 240_000,
-    });
-    const out = r.output as { ok: boolean; value?: GuestCheckRun[]; error?: { message: string } };
-    if (!out?.ok) throw new Error(`guest failed: ${out?.error?.message ?? r.console.slice(-1500)}`);
-    runs = out.value!;
+    runs = await runGuest<GuestCheckRun[]>(new URL('./guest-check.js', import.meta.url), 'checkEveryState');
   });
 
   it('ran every kernel state', () => {

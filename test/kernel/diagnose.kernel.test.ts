@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { fileURLToPath } from 'node:url';
+import { runGuest } from '../support/guest.js';
 import type { DiagnoseReport } from '../../src/commands/diagnose.js';
-import { ensureUmlKernel, runInUml } from '../../src/host/uml.js';
-import { ROOT } from '../support/fixtures.js';
 import type { GuestDiagnoseRun } from './guest-diagnose.js';
 
 /**
@@ -15,14 +13,7 @@ describe('kernel tier: diagnose in user-mode Linux', function () {
   let runs: GuestDiagnoseRun[] = [];
 
   before(async () => {
-    await ensureUmlKernel((m) => console.log(`      ${m}`));
-    const r = await runInUml({
-      job: { kind: 'module', module: fileURLToPath(new URL('./guest-diagnose.js', import.meta.url)), export: 'diagnoseInGuest', input: { root: ROOT } },
-      timeoutMs: 240_000,
-    });
-    const out = r.output as { ok: boolean; value?: GuestDiagnoseRun[]; error?: { message: string } };
-    if (!out?.ok) throw new Error(`guest failed: ${out?.error?.message ?? r.console.slice(-1500)}`);
-    runs = out.value!;
+    runs = await runGuest<GuestDiagnoseRun[]>(new URL('./guest-diagnose.js', import.meta.url), 'diagnoseInGuest');
     console.log(`      diagnose wall time in UML: ${runs.map((x) => `${x.name} ${x.ms} ms`).join(', ')}`);
   });
 

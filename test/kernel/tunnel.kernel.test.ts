@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import { fileURLToPath } from 'node:url';
+import { runGuest } from '../support/guest.js';
 import type { ApplyResult } from '../../src/engine/apply.js';
 import type { RemoveResult } from '../../src/engine/remove.js';
 import type { VerifyResult } from '../../src/engine/verify.js';
-import { ensureUmlKernel, runInUml } from '../../src/host/uml.js';
-import { ROOT } from '../support/fixtures.js';
 import type { CliRun, Snapshot } from './guest-tunnel.js';
 
 /** The kernel tier for configuration and verification: real CLI, real 6.1 kernel (user-mode Linux). */
@@ -20,14 +18,7 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
   const result = <T>(name: string): T => (run(name).json as { result: T }).result;
 
   before(async () => {
-    await ensureUmlKernel((m) => console.log(`      ${m}`));
-    const r = await runInUml({
-      job: { kind: 'module', module: fileURLToPath(new URL('./guest-tunnel.js', import.meta.url)), export: 'tunnelScenarios', input: { root: ROOT } },
-      timeoutMs: 240_000,
-    });
-    const out = r.output as { ok: boolean; value?: { runs: CliRun[]; snapshots: Record<string, Snapshot> }; error?: { message: string } };
-    if (!out?.ok) throw new Error(`guest failed: ${out?.error?.message ?? r.console.slice(-1500)}`);
-    ({ runs, snapshots: snaps } = out.value!);
+    ({ runs, snapshots: snaps } = await runGuest<{ runs: CliRun[]; snapshots: Record<string, Snapshot> }>(new URL('./guest-tunnel.js', import.meta.url), 'tunnelScenarios'));
   });
 
   it('up configures both ends (exit 0) and changes what it must', () => {
