@@ -1,28 +1,26 @@
-import { sysctlKey, sysctlProcPath } from '../core/planner.js';
 import type { PathFacts } from '../core/root-cause.js';
+import { pushedLabelsOf } from '../diagnose/facts.js';
+import { parseLinks } from '../diagnose/tunnels.js';
 import type { Host } from '../host/host.js';
+import { ProbeContext } from '../probes/context.js';
+import { readSysctl } from '../probes/sysctl.js';
 
-const num = (s: string | undefined): number | undefined => (s !== undefined && /^\d+$/.test(s.trim()) ? Number(s.trim()) : undefined);
+const num = (s: string | undefined): number | undefined => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
 
 /** What one end's kernel says about the labelled path: read only when a direction failed. */
 export async function pathFacts(host: Host, name: string, iface: string, overlay: string): Promise<PathFacts> {
-  const keys = {
-    input: sysctlKey('net', 'mpls', 'conf', iface, 'input'),
-    platformLabels: 'net.mpls.platform_labels',
-    rpAll: 'net.ipv4.conf.all.rp_filter',
-    rpLo: 'net.ipv4.conf.lo.rp_filter',
-    rpIf: sysctlKey('net', 'ipv4', 'conf', iface, 'rp_filter'),
-  };
-  const [reads, routes, link, route] = await Promise.all([
-    host.readFiles(Object.values(keys).map(sysctlProcPath)),
+  // One probe context: the five sysctls go to the host as one batched read.
+  const ctx = new ProbeContext(host, { labels: [] });
+  const [input, platformLabels, rpAll, rpLo, rpIf, routes, link, route] = await Promise.all([
+    readSysctl(ctx, 'net', 'mpls', 'conf', iface, 'input'),
+    readSysctl(ctx, 'net', 'mpls', 'platform_labels'),
+    readSysctl(ctx, 'net', 'ipv4', 'conf', 'all', 'rp_filter'),
+    readSysctl(ctx, 'net', 'ipv4', 'conf', 'lo', 'rp_filter'),
+    readSysctl(ctx, 'net', 'ipv4', 'conf', iface, 'rp_filter'),
     host.exec('ip', ['-j', '-f', 'mpls', 'route', 'show'], { timeoutMs: 5_000 }),
     host.exec('ip', ['-j', '-d', 'link', 'show', 'dev', iface], { timeoutMs: 5_000 }),
     host.exec('ip', ['route', 'show', overlay, 'dev', iface], { timeoutMs: 5_000 }),
   ]);
-  const v = (i: number): string | undefined => {
-    const r = reads[i];
-    return r?.ok ? r.data.toString('utf8').trim() : undefined;
-  };
   let mplsRoutes: PathFacts['mplsRoutes'];
   try {
     // iproute2 prints "dst" twice for some routes; JSON.parse keeps the last, which is the label.
@@ -32,26 +30,26 @@ export async function pathFacts(host: Host, name: string, iface: string, overlay
   }
   let tunnel: PathFacts['tunnel'];
   try {
-    const l = link.failed ? undefined : (JSON.parse(link.stdout) as { flags?: string[]; mtu?: number; linkinfo?: { info_kind?: string; info_data?: { local?: string; remote?: string } } }[])[0];
+    const l = link.failed ? undefined : parseLinks(link.stdout)[0];
     tunnel = l ? {
-      up: Boolean(l.flags?.includes('UP')),
+      up: l.up,
       ...(l.mtu !== undefined ? { mtu: l.mtu } : {}),
-      ...(l.linkinfo?.info_kind ? { kind: l.linkinfo.info_kind } : {}),
-      ...(l.linkinfo?.info_data?.local ? { local: l.linkinfo.info_data.local } : {}),
-      ...(l.linkinfo?.info_data?.remote ? { remote: l.linkinfo.info_data.remote } : {}),
+      ...(l.kind ? { kind: l.kind } : {}),
+      ...(l.local ? { local: l.local } : {}),
+      ...(l.remote ? { remote: l.remote } : {}),
     } : undefined;
   } catch {
     tunnel = undefined;
   }
-  const pushed = /\bencap mpls +([0-9/]+)/.exec(route.stdout)?.[1];
+  const pushed = pushedLabelsOf(route.stdout);
   return {
     host: name, iface,
-    ...(v(0) !== undefined ? { input: v(0)! } : {}),
-    ...(num(v(1)) !== undefined ? { platformLabels: num(v(1))! } : {}),
-    rp: { all: num(v(2)), lo: num(v(3)), iface: num(v(4)) },
+    ...(input.value !== undefined ? { input: input.value } : {}),
+    ...(num(platformLabels.value) !== undefined ? { platformLabels: num(platformLabels.value)! } : {}),
+    rp: { all: num(rpAll.value), lo: num(rpLo.value), iface: num(rpIf.value) },
     ...(mplsRoutes ? { mplsRoutes } : {}),
     ...(tunnel ? { tunnel } : {}),
     overlayRoute: route.stdout.trim() || null,
-    ...(pushed ? { pushes: pushed.split('/').map(Number) } : {}),
+    ...(pushed.length ? { pushes: pushed } : {}),
   };
 }
