@@ -9,14 +9,8 @@ import { renderCheckMarkdown } from '../report/check-markdown.js';
 import { renderFleetTable } from '../report/fleet-text.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
 import { jsonDocument, writeAtomic } from './io.js';
-import { oneOf, str } from './parse.js';
+import { intOption, oneOf, str } from './parse.js';
 
-function positiveInt(value: unknown, field: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const s = str(value) ?? '';
-  if (!/^[1-9][0-9]*$/.test(s) || Number(s) > max) throw new UsageError(field, `must be a whole number 1..${max} (got "${s}")`);
-  return Number(s);
-}
 
 export const fleet: CliCommand = {
   name: 'fleet',
@@ -41,8 +35,8 @@ export const fleet: CliCommand = {
     const [file, ...extra] = positionals;
     if (file === undefined) throw new UsageError('INVENTORY', 'missing: mplsgre fleet INVENTORY');
     if (extra.length) throw new UsageError('arguments', `one inventory only (got also ${extra.join(' ')})`);
-    const concurrency = positiveInt(values.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1024);
-    const timeoutS = positiveInt(values.timeout, '--timeout', DEFAULT_HOST_TIMEOUT_S, 3600);
+    const concurrency = intOption(values.concurrency, '--concurrency', 1, 1024, DEFAULT_CONCURRENCY);
+    const timeoutS = intOption(values.timeout, '--timeout', 1, 3600, DEFAULT_HOST_TIMEOUT_S);
     const iface = values.iface === undefined ? undefined : parseIfName(str(values.iface) ?? '', '--iface');
     const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
     const failOn = oneOf(values['fail-on'], '--fail-on', ['fail', 'warn'] as const, 'fail');

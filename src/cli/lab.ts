@@ -4,8 +4,7 @@ import { ExitCode, MplsgreError } from '../core/errors.js';
 import { loadTopology } from '../core/topology.js';
 import { paint, type Style } from '../report/style.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
-import { intOption } from './tunnel.js';
-import { str } from './parse.js';
+import { intOption, str } from './parse.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: ExitCode.sigint, SIGTERM: ExitCode.sigterm };
 

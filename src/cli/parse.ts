@@ -30,3 +30,11 @@ export function oneOf<T extends string>(value: unknown, field: string, allowed: 
 }
 
 export const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** A whole number option within [min, max] (no sign, no leading zeros), or `fallback` when absent. */
+export function intOption(value: unknown, field: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const s = str(value) ?? '';
+  if (!/^(0|[1-9][0-9]*)$/.test(s) || Number(s) < min || Number(s) > max) throw new UsageError(field, `must be an integer from ${min} to ${max} (got "${s}")`);
+  return Number(s);
+}

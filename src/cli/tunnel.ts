@@ -5,19 +5,13 @@ import { verifyCommand } from '../commands/verify.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { renderApply, renderRemove, renderVerify } from '../report/tunnel-text.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
-import { str } from './parse.js';
+import { intOption, str } from './parse.js';
 
 export function fileArg(positionals: readonly string[], name = 'FILE'): string {
   if (positionals.length !== 1) throw new UsageError(name, positionals.length ? `one topology file expected, got ${positionals.length} arguments` : 'a topology file is required (e.g. examples/seed.yaml)');
   return positionals[0]!;
 }
 
-export function intOption(value: unknown, field: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const s = str(value) ?? '';
-  if (!/^[0-9]+$/.test(s) || Number(s) < min || Number(s) > max) throw new UsageError(field, `must be an integer from ${min} to ${max} (got "${s}")`);
-  return Number(s);
-}
 
 export const plan: CliCommand = {
   name: 'plan',
