@@ -19,6 +19,10 @@ export default defineConfig([
     rules: { 'no-undef': 'error', 'no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
   },
   {
+    files: ['bin/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, require: 'readonly' } },
+  },
+  {
     files: ['**/*.{ts,js,mjs}'],
     plugins: { mplsgre },
     linterOptions: { reportUnusedDisableDirectives: 'error' },

@@ -7,8 +7,10 @@
  * Prints numbers only; nothing here asserts a time.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench, type Task } from 'tinybench';
 import { checkCommand } from '../src/commands/check.js';
@@ -87,9 +89,9 @@ function stats(samples: readonly number[]): Stats {
   return { mean: s.reduce((a, b) => a + b, 0) / s.length, median, p95: at(0.95), min: s[0]!, max: s[s.length - 1]! };
 }
 
-function wall(argv: readonly string[]): { ms: number; status: number | null; signal: string | null } {
+function wall(argv: readonly string[], env: NodeJS.ProcessEnv): { ms: number; status: number | null; signal: string | null } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, argv, { cwd: ROOT, stdio: 'ignore', timeout: 30_000 });
+  const r = spawnSync(process.execPath, argv, { cwd: ROOT, stdio: 'ignore', timeout: 30_000, env });
   const elapsed = performance.now() - t0;
   if (r.error) throw new Error(`node ${argv.join(' ')}: ${r.error.message}`);
   return { ms: elapsed, status: r.status, signal: r.signal };
@@ -98,22 +100,36 @@ function wall(argv: readonly string[]): { ms: number; status: number | null; sig
 /**
  * (b) Whole-process wall time. Each round runs every variant once, rotating which goes first,
  * so drift in machine load lands on all of them alike. `--version` separates start-up (load
- * and parse the bundle) from the probes themselves.
+ * and parse the bundle) from the probes themselves. The caches (V8 code and tool versions, in
+ * a folder of this run's) are warm after the first round; the variant with them off is what a
+ * first run, or MPLSGRE_TOOL_CACHE=off, costs: compile the bundle, spawn ip and tcpdump.
  */
 function processes(rounds: number, warmup: number): void {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'mplsgre-bench-cache-'));
+  const warm = { ...process.env, MPLSGRE_CACHE_DIR: cacheDir };
+  const off = { ...process.env, MPLSGRE_TOOL_CACHE: 'off' };
   const variants = [
-    { name: `node bin/mplsgre.js ${CLI_ARGS.join(' ')}`, argv: [CLI, ...CLI_ARGS], samples: [] as number[] },
-    { name: 'node bin/mplsgre.js --version', argv: [CLI, '--version'], samples: [] as number[] },
-    { name: 'node -e 0', argv: ['-e', '0'], samples: [] as number[] },
+    { name: `node bin/mplsgre.js ${CLI_ARGS.join(' ')}`, argv: [CLI, ...CLI_ARGS], env: warm, samples: [] as number[] },
+    { name: 'node bin/mplsgre.js --version', argv: [CLI, '--version'], env: warm, samples: [] as number[] },
+    { name: 'node -e 0', argv: ['-e', '0'], env: warm, samples: [] as number[] },
+    { name: `MPLSGRE_TOOL_CACHE=off node bin/mplsgre.js ${CLI_ARGS.join(' ')}`, argv: [CLI, ...CLI_ARGS], env: off, samples: [] as number[] },
   ];
-  const probe = wall(variants[0]!.argv);
+  try {
+    measure(variants, rounds, warmup);
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+function measure(variants: { name: string; argv: string[]; env: NodeJS.ProcessEnv; samples: number[] }[], rounds: number, warmup: number): void {
+  const probe = wall(variants[0]!.argv, variants[0]!.env);
   if (probe.signal !== null || probe.status === null || probe.status >= 2) {
     throw new Error(`${variants[0]!.name} ended with ${probe.signal ?? `exit ${probe.status}`}; build first (npm run build)`);
   }
   for (let i = 0; i < warmup + rounds; i++) {
     for (let k = 0; k < variants.length; k++) {
       const v = variants[(i + k) % variants.length]!;
-      const r = wall(v.argv);
+      const r = wall(v.argv, v.env);
       if (i >= warmup) v.samples.push(r.ms);
     }
   }
@@ -122,13 +138,14 @@ function processes(rounds: number, warmup: number): void {
   console.table(all.map(({ name, s }) => ({
     process: name, 'mean ms': ms(s.mean), 'median ms': ms(s.median), 'p95 ms': ms(s.p95), 'min ms': ms(s.min), 'max ms': ms(s.max), runs: String(rounds),
   })));
-  const [check, version, bare] = all.map((a) => a.s) as [Stats, Stats, Stats];
+  const [check, version, bare, cold] = all.map((a) => a.s) as [Stats, Stats, Stats, Stats];
   const budget = 1.3;
   const mean = check.mean / bare.mean;
   const median = check.median / bare.median;
   console.log(`check / bare node: mean ${mean.toFixed(2)}x, median ${median.toFixed(2)}x (budget <= ${budget}x: ${median <= budget && mean <= budget ? 'within' : 'OVER'})`);
   console.log(`--version / bare node: mean ${(version.mean / bare.mean).toFixed(2)}x, median ${(version.median / bare.median).toFixed(2)}x`);
   console.log(`over bare node, median: start-up ${ms(version.median - bare.median)} ms, probes ${ms(check.median - version.median)} ms`);
+  console.log(`caches off / bare node: median ${(cold.median / bare.median).toFixed(2)}x; caches save ${ms(cold.median - check.median)} ms a run`);
 }
 
 function readSync(path: string): Buffer | string {

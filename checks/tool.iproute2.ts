@@ -15,7 +15,7 @@ export default defineCheck<ToolFacts>({
   remediation: 'install iproute2 4.13 or later (apt-get install iproute2 / dnf install iproute)',
   collect: (ctx) => iproute2(ctx),
   evaluate(f) {
-    const evidence = [{ source: f.argv.join(' '), value: f.present ? f.output.split('\n')[0] ?? '' : `not found (${f.error})` }];
+    const evidence = [{ source: f.source, value: f.present ? f.output.split('\n')[0] ?? '' : `not found (${f.error})` }];
     if (!f.present) return { status: 'fail', summary: '`ip` not found', evidence };
     if (!f.version) return { status: 'warn', summary: `ip present, version unknown (${f.output.slice(0, 60)})`, evidence };
     const have = IPROUTE2_FEATURES.filter((x) => versionAtLeast(f.version!, x.since)).map((x) => x.feature);

@@ -1,5 +1,4 @@
 import { now } from '../core/clock.js';
-import { hostname } from 'node:os';
 import type { CheckResult } from '../core/check.js';
 import { UsageError } from '../core/errors.js';
 import { isReady, runChecks, tally, type Tally } from '../core/runner.js';
@@ -57,7 +56,7 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<CheckRepo
   const t = tally(results);
   return {
     target: opts.host.name,
-    hostname: name?.trim() || hostname(),
+    hostname: name?.trim() || process.getBuiltinModule('node:os').hostname(),
     kernel: release.release,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(now() - started),

@@ -1,4 +1,3 @@
-import { isIPv4, isIPv6 } from 'node:net';
 import { UsageError } from './errors.js';
 import { describeValue, quote } from './show.js';
 
@@ -34,12 +33,12 @@ function parseIPv4(s: string): bigint | string {
     if (n > 255) return `${p} is above 255`;
     v = (v << 8n) | BigInt(n);
   }
-  return isIPv4(s) ? v : 'not a valid IPv4 address';
+  return process.getBuiltinModule('node:net').isIPv4(s) ? v : 'not a valid IPv4 address';
 }
 
 function parseIPv6(s: string): bigint | string {
   if (s.includes('%')) return 'zone indexes (%dev) are not accepted';
-  if (!isIPv6(s)) return 'not a valid IPv6 address';
+  if (!process.getBuiltinModule('node:net').isIPv6(s)) return 'not a valid IPv6 address';
   const halves = s.split('::');
   const groups = (part: string): number[] | undefined => {
     if (part === '') return [];

@@ -1,4 +1,3 @@
-import { isIPv6 } from 'node:net';
 import { UsageError } from './errors.js';
 import { quote } from './show.js';
 import { parseIp } from './address.js';
@@ -19,7 +18,7 @@ function sshHost(raw: string, field: string): string {
   if (raw.startsWith('-')) throw new UsageError(field, `the ssh host ${quote(raw)} starts with "-" and would read as an ssh option`);
   if (raw.startsWith('[')) {
     const inner = raw.slice(1, -1);
-    if (!raw.endsWith(']') || !isIPv6(inner)) throw new UsageError(field, `${quote(raw)} is not a bracketed IPv6 address`);
+    if (!raw.endsWith(']') || !process.getBuiltinModule('node:net').isIPv6(inner)) throw new UsageError(field, `${quote(raw)} is not a bracketed IPv6 address`);
     return parseIp(inner, field).text;
   }
   if (/^[0-9.]+$/.test(raw)) return parseIp(raw, field).text;

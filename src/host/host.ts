@@ -13,12 +13,19 @@ export interface ExecResult {
   /** set when the file could not be run at all (ENOENT, EACCES). */
   readonly spawnError?: string;
   readonly durationMs: number;
+  /** Answered from the tool cache: the binary that printed it then, unchanged since, and when. */
+  readonly cached?: { readonly path: string; readonly at: string };
 }
 
 export interface ExecOptions {
   /** Every external command has a timeout; the default is 10 s. */
   readonly timeoutMs?: number;
   readonly input?: string;
+  /**
+   * The output depends only on the binary (a version query): a host may answer from what the
+   * same binary printed before (LocalHost's tool cache). The result then carries `cached`.
+   */
+  readonly cacheable?: boolean;
   readonly env?: Readonly<Record<string, string>>;
 }
 

@@ -2,13 +2,21 @@ import { readFileSync } from 'node:fs';
 import type { Background, ExecOptions, ExecResult, FileRead, Host, StartOptions } from './host.js';
 import { takePrefetched } from './prefetch.js';
 import { execLocal, startLocal } from './spawn.js';
+import { toolCache } from './tool-cache.js';
 
 /** This machine, in the current network namespace. */
 export class LocalHost implements Host {
   readonly name: string = 'local';
 
   exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
-    return takePrefetched(file, args) ?? execLocal(file, args, opts);
+    if (!opts?.cacheable) return takePrefetched(file, args) ?? execLocal(file, args, opts);
+    const cache = toolCache();
+    const hit = cache.lookup(file, args);
+    if (hit) return Promise.resolve({ ...hit.result, cached: { path: hit.binary.path, at: hit.at } });
+    return (takePrefetched(file, args) ?? execLocal(file, args, opts)).then((r) => {
+      cache.store(file, args, r);
+      return r;
+    });
   }
 
   readFiles(paths: readonly string[]): Promise<FileRead[]> {

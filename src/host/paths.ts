@@ -6,7 +6,7 @@ let root: string | undefined;
 
 /**
  * The installed package's root, found from this module whether it runs compiled
- * (dist/src/host/paths.js) or bundled (dist/mplsgre.js).
+ * (dist/src/host/paths.js) or bundled (dist/bundle/mplsgre.cjs).
  */
 export function packageRoot(): string {
   if (root) return root;

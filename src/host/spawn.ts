@@ -1,7 +1,15 @@
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { now } from '../core/clock.js';
-import { spawn } from 'node:child_process';
 import type { Background, ExecOptions, ExecResult, StartOptions } from './host.js';
 import { DEFAULT_TIMEOUT_MS } from './host.js';
+
+/**
+ * node:child_process (with the stream and socket modules it pulls in) loads on the first spawn,
+ * not at start-up: a `check` answered from /proc and the tool cache never spawns at all.
+ */
+function spawn(file: string, args: readonly string[], opts: SpawnOptions): ChildProcess {
+  return process.getBuiltinModule('node:child_process').spawn(file, args, opts);
+}
 
 /** Output beyond this is cut: a runaway command must not exhaust memory. */
 const MAX_OUTPUT = 16 * 1024 * 1024;

@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import type { ProbeContext } from './context.js';
 
 export interface KernelRelease {
@@ -45,7 +44,7 @@ const NONE: ConfigOptions = { get: () => undefined };
  * text has no CONFIG_ line at all. Garbage lines are ignored.
  */
 export function parseKernelConfig(data: Buffer): ConfigOptions | undefined {
-  const text = '\n' + (data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data, { maxOutputLength: MAX_CONFIG_BYTES }) : data).toString('utf8');
+  const text = '\n' + (data[0] === 0x1f && data[1] === 0x8b ? process.getBuiltinModule('node:zlib').gunzipSync(data, { maxOutputLength: MAX_CONFIG_BYTES }) : data).toString('utf8');
   if (!text.includes('CONFIG_')) return undefined;
   const cache = new Map<string, ConfigValue | undefined>();
   const lookup = (option: string): ConfigValue | undefined => {

@@ -6,6 +6,8 @@ export interface ToolFacts {
   readonly version?: string;
   readonly output: string;
   readonly argv: readonly string[];
+  /** Evidence source: the command, and for a cached answer which binary gave it and when. */
+  readonly source: string;
   readonly error?: string;
 }
 
@@ -33,19 +35,23 @@ export function parseTcpdumpVersion(text: string): string | undefined {
 }
 
 async function tool(ctx: ProbeContext, name: string, args: string[], parse: (s: string) => string | undefined): Promise<ToolFacts> {
-  const r = await ctx.exec(name, args, { timeoutMs: 3_000 });
+  const r = await ctx.exec(name, args, { timeoutMs: 3_000, cacheable: true });
   const output = `${r.stdout}${r.stderr}`.trim();
-  if (r.spawnError) return { tool: name, present: false, output, argv: r.argv, error: r.spawnError };
+  const source = r.cached ? `${r.argv.join(' ')} (as ${r.cached.path} printed it at ${r.cached.at}; the file is unchanged since)` : r.argv.join(' ');
+  if (r.spawnError) return { tool: name, present: false, output, argv: r.argv, source, error: r.spawnError };
   const version = parse(output);
   return {
-    tool: name, present: true, output, argv: r.argv,
+    tool: name, present: true, output, argv: r.argv, source,
     ...(version ? { version } : {}),
     ...(r.failed ? { error: r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}` } : {}),
   };
 }
 
-export const iproute2 = (ctx: ProbeContext): Promise<ToolFacts> => ctx.once('tool.ip', () => tool(ctx, 'ip', ['-V'], parseIproute2Version));
-export const tcpdump = (ctx: ProbeContext): Promise<ToolFacts> => ctx.once('tool.tcpdump', () => tool(ctx, 'tcpdump', ['--version'], parseTcpdumpVersion));
+/** The version queries `check` runs: each prints what its binary is, nothing about the host's state. */
+export const VERSION_QUERIES = { ip: ['-V'], tcpdump: ['--version'] } as const;
+
+export const iproute2 = (ctx: ProbeContext): Promise<ToolFacts> => ctx.once('tool.ip', () => tool(ctx, 'ip', [...VERSION_QUERIES.ip], parseIproute2Version));
+export const tcpdump = (ctx: ProbeContext): Promise<ToolFacts> => ctx.once('tool.tcpdump', () => tool(ctx, 'tcpdump', [...VERSION_QUERIES.tcpdump], parseTcpdumpVersion));
 
 /** Compares dotted versions, or iproute2's ssYYMMDD snapshots as a single number. */
 export function versionAtLeast(version: string, min: string): boolean {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { CheckReport } from '../commands/check.js';
 import type { CheckResult, Status } from '../core/check.js';
 import { verdictLine } from './check-text.js';
@@ -43,7 +42,7 @@ footer{margin-top:2rem;color:#57606a;font-size:.85em}
 
 /** A page: the CSP allows this stylesheet (by hash) and nothing else, no script at all. */
 export function htmlPage(title: string, body: string): string {
-  const styleHash = createHash('sha256').update(CSS).digest('base64');
+  const styleHash = process.getBuiltinModule('node:crypto').createHash('sha256').update(CSS).digest('base64');
   const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; script-src 'none'; img-src 'none'; base-uri 'none'; form-action 'none'`;
   return [
     '<!DOCTYPE html>',
