@@ -25,6 +25,8 @@ try {
   // first run with this bundle and this Node: compiled as usual, cached at exit
 }
 
+// The bundle has no import() left (a test checks): esbuild turns ours into requires, and node:
+// builtins come from process.getBuiltinModule, so the script needs no dynamic-import callback.
 const script = new Script(wrap(source), { filename: bundle, ...(cachedData ? { cachedData } : {}) });
 if (cacheFile && (!cachedData || script.cachedDataRejected)) {
   // At exit, so the cache holds every function this run compiled, not only the top level.

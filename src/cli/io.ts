@@ -16,7 +16,7 @@ function replacer(_key: string, value: unknown): unknown {
 /** Writes via a temporary file and a rename, so a reader never sees half a file. */
 export async function writeAtomic(path: string, text: string, field = '--out'): Promise<void> {
   // Loaded here, not at start-up: only writing commands pay for fs/promises.
-  const { rename, writeFile } = await import('node:fs/promises');
+  const { rename, writeFile } = process.getBuiltinModule('node:fs/promises');
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     await writeFile(tmp, text);

@@ -49,7 +49,7 @@ export const lab: CliCommand = {
       if (guestResult) {
         // Inside user-mode Linux: run the lab here, report to the host through a file.
         const r = await runLab(await loadTopology(file), { file, count, keep: false, uml: false, signal: sig.signal, progress: guestProgress }, undefined);
-        const release = (await import('node:os')).release();
+        const release = process.getBuiltinModule('node:os').release();
         await writeFile(guestResult, JSON.stringify({ ...r, kernel: release }));
         return { result: r, exitCode: r.ok ? 0 : 1, render: { text: (s) => renderLab(r, s) } };
       }

@@ -62,7 +62,7 @@ export class NetnsHost implements Host {
   }
 
   private async readScoped(paths: readonly string[]): Promise<FileRead[]> {
-    const { randomBytes } = await import('node:crypto');
+    const { randomBytes } = process.getBuiltinModule('node:crypto');
     const nonce = `@mplsgre-${randomBytes(8).toString('hex')}`;
     const r = await this.exec('sh', ['-c', READ_FILES_SCRIPT, 'sh', nonce, ...paths], { timeoutMs: 5_000 });
     if (r.failed) return paths.map((path) => ({ path, ok: false, error: r.spawnError ?? `netns ${this.netns}: ${r.stderr.trim() || 'read failed'}` }));

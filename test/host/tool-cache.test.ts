@@ -100,7 +100,7 @@ describe('tool cache (ip -V keyed by the binary that printed it)', () => {
   });
 });
 
-describe('the CLI with its caches (V8 code cache and tool versions)', () => {
+describe('the installed CLI: one bundle, V8 code cache, tool cache', () => {
   const run = promisify(execFile);
   const cli = join(ROOT, 'bin', 'mplsgre.js');
   const check = async (env: NodeJS.ProcessEnv) => {
@@ -134,6 +134,27 @@ describe('the CLI with its caches (V8 code cache and tool versions)', () => {
       expect(readFileSync(code).equals(Buffer.alloc(4096, 0x5a))).to.equal(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the bundle has no import() left: the code-cache loader gives its script no dynamic-import callback', () => {
+    const bundle = readFileSync(join(ROOT, 'dist', 'bundle', 'main.cjs'), 'utf8');
+    expect(bundle.match(/[^\w$.]import\(/g) ?? []).to.deep.equal([]);
+  });
+
+  it('reaches the modules the bundle loads at run time (check --netns, diagnose)', async () => {
+    const ns = `mplsgre-boot-${process.pid}`;
+    await run('ip', ['netns', 'add', ns], { timeout: 10_000 });
+    try {
+      const r = await run(process.execPath, [cli, 'check', '--json', '--netns', ns], { timeout: 30_000 }).catch((e: { stdout: string }) => e);
+      const doc = JSON.parse(r.stdout) as { result: { target: string; checks: { id: string; summary: string }[] } };
+      expect(doc.result.target).to.equal(`netns:${ns}`);
+      for (const c of doc.result.checks) expect(c.summary, c.id).to.not.match(/import/i);
+      const d = await run(process.execPath, [cli, 'diagnose', '--json', 'RTNETLINK answers: Operation not supported', '--command', 'ip -f mpls route add 101 dev lo'], { timeout: 30_000 })
+        .catch((e: { stdout: string }) => e);
+      expect((JSON.parse(d.stdout) as { result: { findings: { causes: { id: string }[] }[] } }).result.findings[0]?.causes[0]?.id).to.equal('mpls_router_missing');
+    } finally {
+      await run('ip', ['netns', 'del', ns], { timeout: 10_000 });
     }
   });
 });
