@@ -52,11 +52,13 @@ const MAX_CACHE_BYTES = 256 * 1024;
 export function resolveCommand(file: string, path = process.env.PATH ?? ''): string | undefined {
   const candidates = file.includes('/') ? [file] : path.split(delimiter).filter((d) => isAbsolute(d)).map((d) => join(d, file));
   for (const c of candidates) {
+    // No exception per directory that lacks the file: each one costs more than the stat.
+    if (!statSync(c, { throwIfNoEntry: false })?.isFile()) continue;
     try {
       accessSync(c, constants.X_OK);
-      if (statSync(c).isFile()) return c;
+      return c;
     } catch {
-      // not here: next directory
+      // present but not executable by us: execvp goes on too
     }
   }
   return undefined;
