@@ -14,6 +14,7 @@ import { fleetRenderers } from '../../src/cli/fleet.js';
 import { parseProm } from '../report/support/prom.js';
 import { elements, parseXml, textOf } from '../report/support/xml.js';
 import { main } from '../../src/cli.js';
+import { schemaErrors } from '../support/schema.js';
 import { Writable } from 'node:stream';
 import { readFile } from 'node:fs/promises';
 
@@ -199,6 +200,7 @@ describe('mplsgre fleet', () => {
     const run = async (extra: string[]): Promise<{ code: number; report: FleetReport; stdout: string }> => {
       const r = await runCli(['fleet', inventory, '--ssh-config', lab!.clientConfig, '--iface', 'foo4', '--labels', '100,101', ...extra]);
       const json = extra.includes('--json');
+      if (json) expect(schemaErrors(JSON.parse(r.stdout)), 'fleet --json against the schema').to.equal(undefined);
       return { code: r.code, stdout: r.stdout, report: json ? (JSON.parse(r.stdout) as { result: FleetReport }).result : (undefined as unknown as FleetReport) };
     };
 
