@@ -64,7 +64,7 @@ export function renderFleetMarkdown(r: FleetReport): string {
   const fixes = sorted.flatMap((h) => {
     if (!h.reachable || h.ready) return [];
     const todo = h.checks.filter((c) => c.status === 'fail' || c.status === 'error' || (c.status === 'warn' && h.options.failOn === 'warn'));
-    return ['', `### ${mdCell(h.target)} (${mdCell(h.hostname)}): ${verdictLine(h)}`, '', ...todo.map((c) => `- \`${c.id}\`: ${mdCell(c.summary)}${c.remediation ? ` Fix: ${mdCell(c.remediation)}` : ''}`)];
+    return ['', `### ${mdCell(h.target)} (${mdCell(h.hostname)}): ${verdictLine(h)}`, '', ...todo.flatMap((c) => [`- \`${c.id}\`: ${mdCell(c.summary)}`, ...(c.remediation ? [`  - fix: ${mdCell(c.remediation)}`] : [])])];
   });
   return [
     '# MPLS over GRE readiness: fleet',
