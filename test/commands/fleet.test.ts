@@ -241,10 +241,13 @@ describe('mplsgre fleet', () => {
       expect(report.hosts.slice(0, 3).every((h) => h.reachable)).to.equal(true);
     });
 
-    it('--format ndjson streams: one write per host as it finishes (the refused one first), then the summary', async () => {
+    it('--format ndjson streams: one write per host as it finishes (the refused one first), then the summary; progress on a terminal stderr', async () => {
       const writes: string[] = [];
+      let progress = '';
       const sink = new Writable({ write(chunk, _e, cb) { writes.push(String(chunk)); cb(); } });
-      const code = await main(['fleet', quick, '--ssh-config', lab!.clientConfig, '--timeout', '60', '--format', 'ndjson'], { stdout: sink, stderr: new Writable({ write(_c, _e, cb) { cb(); } }) });
+      // stderr a terminal: progress lines there, one per host as it finishes.
+      const tty = Object.assign(new Writable({ write(chunk, _e, cb) { progress += String(chunk); cb(); } }), { isTTY: true });
+      const code = await main(['fleet', quick, '--ssh-config', lab!.clientConfig, '--timeout', '60', '--format', 'ndjson'], { stdout: sink, stderr: tty });
       expect(code).to.equal(3);
       expect(writes).to.have.length(5);
       const lines = writes.map((w) => JSON.parse(w) as { type: string; target?: string; reachable?: boolean });
@@ -252,9 +255,12 @@ describe('mplsgre fleet', () => {
       expect(lines[0], 'connection refused ends first').to.include({ target: targets.dead, reachable: false });
       expect(lines.slice(1, 4).map((l) => [l.target, l.reachable]).sort()).to.deep.equal(targets.ok.map((t) => [t, true]).sort());
       expect(lines[4]).to.include({ type: 'summary', exitCode: 3 });
+      const steps = progress.trimEnd().split('\n');
+      expect(steps.map((l) => /^\[(\d)\/4\] /.exec(l)?.[1])).to.deep.equal(['1', '2', '3', '4']);
+      expect(steps[0]).to.contain(`${targets.dead}: unreachable`);
     });
 
-    it('--format prom and junit --out FILE: written whole (no temporary file left), unreachable hosts listed', async () => {
+    it('--format prom and junit --out FILE: written whole (no temporary file left), unreachable hosts listed; md and html on stdout', async () => {
       const out = join(dir, 'out');
       await rm(out, { recursive: true, force: true });
       const { mkdir } = await import('node:fs/promises');
@@ -267,6 +273,11 @@ describe('mplsgre fleet', () => {
       const reach = Object.fromEntries(samples.filter((x) => x.name === 'mplsgre_host_reachable').map((x) => [x.labels.target!, x.value]));
       expect(reach).to.deep.equal({ [targets.ok[0]!]: 1, [targets.ok[1]!]: 1, [targets.ok[2]!]: 1, [targets.dead]: 0 });
       expect(parseXml(await readFile(join(out, 'fleet.xml'), 'utf8')).attrs.errors).to.equal('1');
+      for (const [format, first] of [['md', /^# MPLS over GRE readiness: fleet\n/], ['html', /^<!DOCTYPE html>\n[\s\S]*<tr class="unreachable"><th>/]] as const) {
+        const r = await cli(['--format', format]);
+        expect(r.code, `${format}: ${r.stderr}`).to.equal(3);
+        expect(r.stdout, format).to.match(first).and.to.contain(targets.dead);
+      }
     });
 
     it('the table lists unreachable and failing hosts first; --report writes one report per host', async () => {
@@ -283,6 +294,13 @@ describe('mplsgre fleet', () => {
         const [sub] = await readdir(join(dir, 'reports'));
         const files = await readdir(join(dir, 'reports', sub!));
         expect(files.filter((f) => f.endsWith('.json'))).to.have.length(5);
+        for (const f of files.filter((x) => x.endsWith('.json'))) {
+          const doc = JSON.parse(await readFile(join(dir, 'reports', sub!, f), 'utf8')) as { result: unknown; error: { code: string; exitCode: number } | null };
+          expect(schemaErrors(doc), f).to.equal(undefined);
+          // A host not checked has an error document (exit 3), never a made-up report.
+          if (doc.result === null) expect(doc.error).to.include({ code: 'environment', exitCode: 3 });
+        }
+        expect(files.filter((f) => f.endsWith('.json')).length - files.filter((f) => f.endsWith('.md')).length, 'one per unchecked host').to.equal(2);
         expect(files.filter((f) => f.endsWith('.md'))).to.have.length(3);
       } finally {
         process.chdir(cwd);
