@@ -76,6 +76,7 @@ export async function main(argv: readonly string[], io: CliStreams = { stdout: p
     const style = styleFor(io.stderr);
     const outcome = await command.run(values, positionals, {
       log: (line) => io.stderr.write(`${line}\n`),
+      write: (text) => io.stdout.write(text),
       stderrIsTTY: Boolean(io.stderr.isTTY),
       color: style.color,
     });

@@ -11,6 +11,8 @@ export interface CliOutcome {
 export interface CliContext {
   /** Progress and logs: stderr, never stdout. */
   readonly log: (line: string) => void;
+  /** Output a command streams before it returns (fleet's ndjson): stdout. */
+  readonly write: (text: string) => void;
   readonly stderrIsTTY: boolean;
   readonly color: boolean;
 }

@@ -1,8 +1,6 @@
 import { now } from '../core/clock.js';
-import type { CheckResult } from '../core/check.js';
 import { UsageError } from '../core/errors.js';
 import { parseIfName, parseLabels } from '../core/names.js';
-import type { Tally } from '../core/runner.js';
 import { formatTarget, parseTarget, type Target } from '../core/target.js';
 import { joinPath, readYamlTree, type YNode } from '../core/yaml-tree.js';
 import type { Host } from '../host/host.js';
@@ -18,18 +16,20 @@ export interface InventoryEntry {
   readonly where: string;
 }
 
-/** A host's outcome. Unreachable (or timed out) hosts are listed, never dropped. */
-export type FleetHost =
-  | {
-      readonly target: string;
-      readonly reachable: true;
-      readonly ready: boolean;
-      readonly kernel: string | undefined;
-      readonly tally: Tally;
-      readonly durationMs: number;
-      readonly checks: readonly CheckResult[];
-    }
-  | { readonly target: string; readonly reachable: false; readonly timedOut: boolean; readonly error: string; readonly durationMs: number };
+/** A host that could not be checked: listed with its error, never dropped. */
+export interface UnreachableHost {
+  readonly target: string;
+  readonly reachable: false;
+  readonly timedOut: boolean;
+  readonly error: string;
+  readonly durationMs: number;
+}
+
+/**
+ * A host's outcome: a checked host is its whole check report (`durationMs` counts the connection
+ * too); an unreachable (or timed out) one is listed with its error.
+ */
+export type FleetHost = (CheckReport & { readonly reachable: true }) | UnreachableHost;
 
 /** What `mplsgre fleet --json` prints as `result`. `hosts` keeps the inventory order. */
 export interface FleetReport {
@@ -51,9 +51,36 @@ export interface FleetOptions {
   readonly labels: readonly number[];
   readonly failOn: 'fail' | 'warn';
   readonly ssh?: SshExtras;
-  /** Called as each host finishes, in completion order (progress, per-host reports). */
-  readonly onHost?: (host: FleetHost, done: number, total: number, report: CheckReport | undefined) => void | Promise<void>;
+  /** How a host is reached; ssh (with `ssh`) by default. Tests and benches pass recorded hosts. */
+  readonly connect?: Connector;
+  /** Called as each host finishes, in completion order (progress, streamed output, per-host reports). */
+  readonly onHost?: (host: FleetHost, done: number, total: number) => void | Promise<void>;
 }
+
+/** One host's connection: `open` yields a Host or why none; `close` is called once, after the host is done or timed out. */
+export interface Connection {
+  open(): Promise<{ readonly host: Host } | { readonly error: string }>;
+  close(): Promise<void>;
+}
+
+export type Connector = (entry: InventoryEntry, opts: { readonly timeoutMs: number; readonly ssh?: SshExtras }) => Connection;
+
+/** ssh targets over OpenSSH (reachability probed first, the control master closed after); other kinds directly. */
+export const defaultConnector: Connector = (entry, opts) => {
+  if (entry.target.kind !== 'ssh') {
+    const target = entry.target;
+    return { open: async () => ({ host: await (await import('../host/targets.js')).hostForTarget(target) }), close: async () => {} };
+  }
+  const ssh = SshHost.fromTarget(entry.target, { ...opts.ssh, overallTimeoutMs: opts.timeoutMs });
+  return {
+    open: async () => {
+      const r = await ssh.probeReachable();
+      return r.reachable ? { host: ssh } : { error: r.error };
+    },
+    // Ends the control master; commands still in flight after a timeout end with it.
+    close: () => ssh.close(),
+  };
+};
 
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_HOST_TIMEOUT_S = 60;
@@ -142,10 +169,10 @@ export async function fleetCommand(opts: FleetOptions): Promise<FleetReport> {
   const worker = async (): Promise<void> => {
     while (next < total) {
       const i = next++;
-      const { host, report } = await checkOne(opts.entries[i]!, opts);
+      const host = await checkOne(opts.entries[i]!, opts);
       hosts[i] = host;
       done++;
-      await opts.onHost?.(host, done, total, report);
+      await opts.onHost?.(host, done, total);
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, total) }, worker));
@@ -161,39 +188,27 @@ export async function fleetCommand(opts: FleetOptions): Promise<FleetReport> {
   };
 }
 
-async function checkOne(entry: InventoryEntry, opts: FleetOptions): Promise<{ host: FleetHost; report?: CheckReport }> {
+async function checkOne(entry: InventoryEntry, opts: FleetOptions): Promise<FleetHost> {
   const started = now();
   const target = formatTarget(entry.target);
   const took = (): number => Math.round(now() - started);
-  const ssh = entry.target.kind === 'ssh' ? SshHost.fromTarget(entry.target, { ...opts.ssh, overallTimeoutMs: opts.timeoutMs }) : undefined;
+  const unreachable = (error: string, timedOut = false): UnreachableHost => ({ target, reachable: false, timedOut, error, durationMs: took() });
+  const connection = (opts.connect ?? defaultConnector)(entry, { timeoutMs: opts.timeoutMs, ...(opts.ssh ? { ssh: opts.ssh } : {}) });
   let timer: NodeJS.Timeout | undefined;
-  const work = async (): Promise<{ host: FleetHost; report?: CheckReport }> => {
-    if (ssh) {
-      const r = await ssh.probeReachable();
-      if (!r.reachable) return { host: { target, reachable: false, timedOut: false, error: r.error, durationMs: took() } };
-    }
-    const { hostForTarget } = await import('../host/targets.js');
-    const host: Host = ssh ?? (await hostForTarget(entry.target));
+  const work = async (): Promise<FleetHost> => {
+    const opened = await connection.open();
+    if ('error' in opened) return unreachable(opened.error);
     const iface = entry.iface ?? opts.iface;
-    const report = await checkCommand({ host, labels: entry.labels ?? opts.labels, ignore: [], failOn: opts.failOn, ...(iface ? { iface } : {}) });
-    return {
-      host: { target, reachable: true, ready: report.ready, kernel: report.kernel, tally: report.tally, durationMs: took(), checks: report.checks },
-      report,
-    };
+    const report = await checkCommand({ host: opened.host, labels: entry.labels ?? opts.labels, ignore: [], failOn: opts.failOn, ...(iface ? { iface } : {}) });
+    return { ...report, target, reachable: true, durationMs: took() };
   };
-  const timeout = new Promise<{ host: FleetHost }>((resolve) => {
-    timer = setTimeout(() => resolve({
-      host: { target, reachable: false, timedOut: true, error: `no complete check within ${opts.timeoutMs / 1000} s (--timeout)`, durationMs: took() },
-    }), opts.timeoutMs);
+  const timeout = new Promise<FleetHost>((resolve) => {
+    timer = setTimeout(() => resolve(unreachable(`no complete check within ${opts.timeoutMs / 1000} s (--timeout)`, true)), opts.timeoutMs);
   });
   try {
-    return await Promise.race([
-      work().catch((err: unknown) => ({ host: { target, reachable: false as const, timedOut: false, error: (err as Error).message ?? String(err), durationMs: took() } })),
-      timeout,
-    ]);
+    return await Promise.race([work().catch((err: unknown) => unreachable((err as Error).message ?? String(err))), timeout]);
   } finally {
     clearTimeout(timer);
-    // Ends the control master; commands still in flight after a timeout end with it.
-    await ssh?.close();
+    await connection.close();
   }
 }

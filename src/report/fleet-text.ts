@@ -1,7 +1,8 @@
 import type { FleetHost, FleetReport } from '../commands/fleet.js';
 import { fleetExitCode } from '../commands/fleet.js';
 import type { Status } from '../core/check.js';
-import { oneLine, pad } from './check-text.js';
+import { mdCell } from './check-markdown.js';
+import { oneLine, pad, verdictLine } from './check-text.js';
 import { paint, type Style } from './style.js';
 
 const CELL: Record<Status, [string, 'green' | 'yellow' | 'red' | 'dim' | 'magenta']> = {
@@ -11,13 +12,26 @@ const CELL: Record<Status, [string, 'green' | 'yellow' | 'red' | 'dim' | 'magent
 /** unreachable first, then not ready, then ready; inventory order within each. */
 const rank = (h: FleetHost): number => (!h.reachable ? 0 : h.ready ? 2 : 1);
 
+/** The hosts a reader must act on first: unreachable, then not ready, then ready; inventory order within each. */
+export const failingFirst = (hosts: readonly FleetHost[]): FleetHost[] =>
+  hosts.map((h, i) => ({ h, i })).sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i).map((x) => x.h);
+
+/** Check ids in the order the hosts report them. */
+const checkIds = (hosts: readonly FleetHost[]): string[] => [...new Set(hosts.flatMap((h) => (h.reachable ? h.checks.map((c) => c.id) : [])))];
+
+const summaryLine = (r: FleetReport): string => {
+  const s = r.summary;
+  return `${s.hosts} host${s.hosts === 1 ? '' : 's'}: ${s.ready} ready, ${s.notReady} not ready, ${s.unreachable} unreachable or timed out ` +
+    `(${(r.durationMs / 1000).toFixed(1)} s, concurrency ${r.concurrency}, exit ${fleetExitCode(r)})`;
+};
+
 /** Hosts x checks: one row per host, one column per check (its id without the family). */
 export function renderFleetTable(r: FleetReport, style: Style): string {
-  const ids = [...new Set(r.hosts.flatMap((h) => (h.reachable ? h.checks.map((c) => c.id) : [])))];
+  const ids = checkIds(r.hosts);
   const cols = ids.map((id) => id.slice(id.indexOf('.') + 1));
   const widths = cols.map((c) => Math.max(4, c.length) + 2);
   const tw = Math.max(6, ...r.hosts.map((h) => [...h.target].length)) + 2;
-  const sorted = r.hosts.map((h, i) => ({ h, i })).sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i).map((x) => x.h);
+  const sorted = failingFirst(r.hosts);
   const lines = [`${pad('TARGET', tw)}${pad('READY', 7)}${cols.map((c, i) => pad(c, widths[i]!)).join('')}`.trimEnd()];
   for (const h of sorted) {
     if (!h.reachable) {
@@ -32,8 +46,35 @@ export function renderFleetTable(r: FleetReport, style: Style): string {
     });
     lines.push(`${pad(h.target, tw)}${paint(style, h.ready ? 'green' : 'red', pad(h.ready ? 'yes' : 'no', 7))}${cells.join('')}`.trimEnd());
   }
-  const s = r.summary;
-  lines.push('', `${s.hosts} host${s.hosts === 1 ? '' : 's'}: ${s.ready} ready, ${s.notReady} not ready, ${s.unreachable} unreachable or timed out ` +
-    `(${(r.durationMs / 1000).toFixed(1)} s, concurrency ${r.concurrency}, exit ${fleetExitCode(r)})`);
+  lines.push('', summaryLine(r));
   return lines.join('\n') + '\n';
+}
+
+const MD_CELL: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '⏭', error: '❗' };
+
+/** Markdown: the summary, the hosts x checks table (failing hosts first), then each failing host's fixes. */
+export function renderFleetMarkdown(r: FleetReport): string {
+  const ids = checkIds(r.hosts);
+  const sorted = failingFirst(r.hosts);
+  const row = (h: FleetHost): string => {
+    if (!h.reachable) return `| ${mdCell(h.target)} | ${h.timedOut ? 'timed out' : 'unreachable'}: ${mdCell(h.error)} |${' |'.repeat(ids.length)}`;
+    const byId = new Map(h.checks.map((c) => [c.id, c.status]));
+    return `| ${mdCell(h.target)} (${mdCell(h.hostname)}) | ${h.ready ? 'ready' : '**not ready**'} | ${ids.map((id) => { const st = byId.get(id); return st ? MD_CELL[st] : ''; }).join(' | ')} |`;
+  };
+  const fixes = sorted.flatMap((h) => {
+    if (!h.reachable || h.ready) return [];
+    const todo = h.checks.filter((c) => c.status === 'fail' || c.status === 'error' || (c.status === 'warn' && h.options.failOn === 'warn'));
+    return ['', `### ${mdCell(h.target)} (${mdCell(h.hostname)}): ${verdictLine(h)}`, '', ...todo.flatMap((c) => [`- \`${c.id}\`: ${mdCell(c.summary)}`, ...(c.remediation ? [`  - fix: ${mdCell(c.remediation)}`] : [])])];
+  });
+  return [
+    '# MPLS over GRE readiness: fleet',
+    '',
+    `**${summaryLine(r)}**`,
+    '',
+    `| Host | Verdict | ${ids.map((id) => `\`${id.slice(id.indexOf('.') + 1)}\``).join(' | ')} |`,
+    `| --- | --- |${' --- |'.repeat(ids.length)}`,
+    ...sorted.map(row),
+    ...(fixes.length ? ['', '## Fixes', ...fixes] : []),
+    '',
+  ].join('\n');
 }

@@ -1,4 +1,5 @@
 import type { CheckReport } from '../commands/check.js';
+import type { UnreachableHost } from '../commands/fleet.js';
 import type { CheckResult, Status } from '../core/check.js';
 import { verdictLine } from './check-text.js';
 import { escapeHtml as h } from './escape.js';
@@ -37,6 +38,8 @@ thead th{position:sticky;top:0;background:#fff}
 .matrix a{color:inherit;text-decoration:none}
 .filter{margin:.5rem 0;display:inline-block;padding:.3rem .6rem;border:1px solid #d0d7de;border-radius:6px}
 body:has(#failing-only:checked) .hide-when-failing-only{display:none}
+body:has(#unreachable-only:checked) .hide-when-unreachable-only{display:none}
+.matrix tr.unreachable td.error{color:#6639ba;background:#fbefff;font-weight:600}
 footer{margin-top:2rem;color:#57606a;font-size:.85em}
 `;
 
@@ -123,24 +126,28 @@ export function renderCheckHtml(r: CheckReport): string {
 const resultOf = (r: CheckReport, id: string): CheckResult | undefined => r.checks.find((c) => c.id === id);
 
 /**
- * Many hosts: a hosts x checks matrix (not-ready hosts first), a "failing only" filter that
- * needs no script (CSS `:has` on a checkbox), and each host's findings folded below.
+ * Many hosts: a hosts x checks matrix (unreachable hosts first, then not-ready, then ready), two
+ * filters that need no script (CSS `:has` on checkboxes: failing only, unreachable only), and each
+ * host's findings folded below. Unreachable hosts are listed with their error, never dropped.
  */
-export function renderFleetHtml(reports: readonly CheckReport[]): string {
+export function renderFleetHtml(reports: readonly CheckReport[], unreachable: readonly UnreachableHost[] = []): string {
   const order = reports.map((r, i) => ({ r, i })).sort((a, b) => Number(a.r.ready) - Number(b.r.ready) || a.r.hostname.localeCompare(b.r.hostname));
   const ids = [...new Set(reports.flatMap((r) => r.checks.map((c) => c.id)))];
   const ready = reports.filter((r) => r.ready).length;
+  const total = reports.length + unreachable.length;
   const quietColumn = (id: string): boolean => reports.every((r) => !urgent(resultOf(r, id)?.status ?? 'pass'));
   const failingIds = ids.filter((id) => !quietColumn(id));
   const colClass = (id: string): string => (quietColumn(id) ? ' hide-when-failing-only' : '');
   const head = `<tr><th>Host</th><th>Verdict</th>${ids.map((id) => `<th class="col${colClass(id)}"><code>${h(id)}</code></th>`).join('')}</tr>`;
+  const lost = unreachable.map((u) =>
+    `<tr class="unreachable"><th>${h(u.target)}</th><td><b>${u.timedOut ? 'timed out' : 'unreachable'}</b></td><td class="error" colspan="${Math.max(1, ids.length)}">${h(u.error)}</td></tr>`);
   const rows = order.map(({ r, i }) => {
     const cells = ids.map((id) => {
       const c = resultOf(r, id);
       if (!c) return `<td class="cell${colClass(id)}" title="not run">–</td>`;
       return `<td class="cell s-${c.status}${colClass(id)}" title="${h(`${c.id}: ${c.summary}`)}"><a href="#${anchor(i, c.id)}">${c.status}</a></td>`;
     });
-    return `<tr class="${r.ready ? 'ready hide-when-failing-only' : 'not-ready'}"><th><a href="#h${i}">${h(r.hostname)}</a><br><small>${h(r.target)}</small></th><td>${r.ready ? 'ready' : '<b>not ready</b>'}</td>${cells.join('')}</tr>`;
+    return `<tr class="${r.ready ? 'ready hide-when-failing-only' : 'not-ready'} hide-when-unreachable-only"><th><a href="#h${i}">${h(r.hostname)}</a><br><small>${h(r.target)}</small></th><td>${r.ready ? 'ready' : '<b>not ready</b>'}</td>${cells.join('')}</tr>`;
   });
   const details = order.map(({ r, i }) => [
     `<details class="host" id="h${i}"${r.ready ? '' : ' open'}><summary><b>${h(r.hostname)}</b> (${h(r.target)}): ${h(verdictLine(r))}</summary>`,
@@ -148,13 +155,19 @@ export function renderFleetHtml(reports: readonly CheckReport[]): string {
     hostBody(r, i),
     '</details>',
   ].join('\n'));
-  const verdict = `${ready} of ${reports.length} host${reports.length === 1 ? '' : 's'} ready`;
+  const verdict = `${ready} of ${total} host${total === 1 ? '' : 's'} ready`;
+  const notes = [
+    `${reports.length - ready} not ready`,
+    unreachable.length ? `${unreachable.length} unreachable or timed out` : '',
+  ].filter(Boolean).join(', ');
   return htmlPage(`mplsgre fleet: ${verdict}`, [
-    `<header class="verdict ${ready === reports.length ? 'ok' : 'bad'}"><h1>${h(verdict)}</h1>`,
-    `<p>${reports.length - ready} not ready${failingIds.length ? `; failing checks: ${failingIds.map((id) => `<code>${h(id)}</code>`).join(', ')}` : ''}</p></header>`,
+    `<header class="verdict ${ready === total ? 'ok' : 'bad'}"><h1>${h(verdict)}</h1>`,
+    `<p>${notes}${failingIds.length ? `; failing checks: ${failingIds.map((id) => `<code>${h(id)}</code>`).join(', ')}` : ''}</p></header>`,
     '<main>',
     '<label class="filter"><input type="checkbox" id="failing-only"> Failing only (hide ready hosts and checks that pass everywhere)</label>',
+    unreachable.length ? '<label class="filter"><input type="checkbox" id="unreachable-only"> Unreachable only</label>' : '',
     `<table class="matrix"><thead>${head}</thead><tbody>`,
+    ...lost,
     ...rows,
     '</tbody></table>',
     '<h2>Hosts</h2>',

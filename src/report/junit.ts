@@ -1,4 +1,5 @@
 import type { CheckReport } from '../commands/check.js';
+import type { UnreachableHost } from '../commands/fleet.js';
 import type { CheckResult } from '../core/check.js';
 import { escapeXml, escapeXmlAttr as a } from './escape.js';
 
@@ -9,7 +10,8 @@ import { escapeXml, escapeXmlAttr as a } from './escape.js';
  * - warn: passed, summary in <system-out>; a <failure type="warn"> when the run used
  *   `--fail-on warn` (then a warning makes the host not ready, and CI must see it fail);
  * - skip: <skipped message="SUMMARY"/>; pass: an empty testcase.
- * `errors` is always 0: a check that could not run is a finding of this run, reported as a failure.
+ * `errors` counts only hosts a fleet could not reach: each is a testsuite with one testcase `connect`
+ * holding an <error> with the reason (a check that could not run is a finding, reported as a failure).
  */
 
 const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
@@ -62,13 +64,28 @@ function testsuite(r: CheckReport, id: number): string {
   ].join('\n');
 }
 
-/** Many hosts: one <testsuites> with the sums, one <testsuite> per host. */
-export function renderFleetJunit(reports: readonly CheckReport[], name = 'mplsgre check'): string {
+/** A host a fleet could not reach: a testsuite with one errored `connect` testcase. */
+function lostSuite(u: UnreachableHost, id: number): string {
+  const what = u.timedOut ? 'timed out' : 'unreachable';
+  return [
+    `  <testsuite id="${id}" name="${a(`mplsgre check ${u.target}`)}" hostname="${a(u.target)}" tests="1" failures="0" errors="1" skipped="0" time="${seconds(u.durationMs)}">`,
+    `    <testcase classname="${a(u.target)}" name="connect" time="${seconds(u.durationMs)}">`,
+    `      <error message="${a(`${what}: ${u.error}`)}" type="${what}">${escapeXml(u.error)}</error>`,
+    '    </testcase>',
+    '  </testsuite>',
+  ].join('\n');
+}
+
+/** Many hosts: one <testsuites> with the sums, one <testsuite> per host (unreachable hosts first). */
+export function renderFleetJunit(reports: readonly CheckReport[], name = 'mplsgre check', unreachable: readonly UnreachableHost[] = []): string {
   const all = reports.map(counts).reduce((s, k) => ({ tests: s.tests + k.tests, failures: s.failures + k.failures, skipped: s.skipped + k.skipped, ms: s.ms + k.ms }), { tests: 0, failures: 0, skipped: 0, ms: 0 });
+  const lostMs = unreachable.reduce((s, u) => s + u.durationMs, 0);
+  const sums = `tests="${all.tests + unreachable.length}" failures="${all.failures}" errors="${unreachable.length}" skipped="${all.skipped}" time="${seconds(all.ms + lostMs)}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${a(name)}" ${countAttrs(all)}>`,
-    ...reports.map(testsuite),
+    `<testsuites name="${a(name)}" ${sums}>`,
+    ...unreachable.map(lostSuite),
+    ...reports.map((r, i) => testsuite(r, unreachable.length + i)),
     '</testsuites>',
     '',
   ].join('\n');

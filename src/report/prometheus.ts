@@ -1,4 +1,5 @@
 import type { CheckReport } from '../commands/check.js';
+import type { UnreachableHost } from '../commands/fleet.js';
 import type { Status } from '../core/check.js';
 import { escapePromHelp, escapePromLabel } from './escape.js';
 
@@ -11,6 +12,8 @@ import { escapePromHelp, escapePromLabel } from './escape.js';
  * - `mplsgre_ready{host,target}`: 1 ready, 0 not (as the run's --fail-on decided).
  * - `mplsgre_check_run_timestamp_seconds{host,target}`: when the run started (Unix seconds).
  * - `mplsgre_check_duration_seconds{host,target}`: how long the run took.
+ * - fleet only, `mplsgre_host_reachable{target}`: 1 checked, 0 unreachable or timed out (such a host
+ *   has no other sample: nothing is known of it).
  */
 
 /** The value of `mplsgre_check_status`; undefined = not exported. */
@@ -36,7 +39,7 @@ const family = (name: string, help: string, samples: readonly string[]): string[
 const hostLabels = (r: CheckReport): Labels => [['host', r.hostname], ['target', r.target]];
 
 /** Many hosts: each metric family once (the format requires a family's samples together). */
-export function renderFleetPrometheus(reports: readonly CheckReport[]): string {
+export function renderFleetPrometheus(reports: readonly CheckReport[], unreachable?: readonly UnreachableHost[]): string {
   const lines = [
     ...family('mplsgre_check_status', 'Status of one mplsgre check: 0 pass, 1 warn, 2 fail or error (skipped checks are not exported).',
       reports.flatMap((r) => r.checks.flatMap((c) => {
@@ -51,6 +54,10 @@ export function renderFleetPrometheus(reports: readonly CheckReport[]): string {
       reports.map((r) => sample('mplsgre_check_run_timestamp_seconds', hostLabels(r), Date.parse(r.startedAt) / 1000))),
     ...family('mplsgre_check_duration_seconds', 'How long the mplsgre check run took.',
       reports.map((r) => sample('mplsgre_check_duration_seconds', hostLabels(r), r.durationMs / 1000))),
+    ...(unreachable === undefined ? [] : family('mplsgre_host_reachable', '1 when mplsgre fleet reached and checked the host, 0 when it was unreachable or timed out.', [
+      ...unreachable.map((u) => sample('mplsgre_host_reachable', [['target', u.target]], 0)),
+      ...reports.map((r) => sample('mplsgre_host_reachable', [['target', r.target]], 1)),
+    ])),
   ];
   return lines.join('\n') + '\n';
 }

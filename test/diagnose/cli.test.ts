@@ -29,7 +29,7 @@ async function runWithStdin(args: string[], stdin: StdinSource): Promise<string 
   const command = diagnoseCli(() => stdin);
   const { values, positionals } = parse(args, command.options);
   try {
-    await command.run(values, positionals, { log: () => {}, stderrIsTTY: false, color: false });
+    await command.run(values, positionals, { log: () => {}, write: () => {}, stderrIsTTY: false, color: false });
     return undefined;
   } catch (err) {
     if (err instanceof MplsgreError && err.code === 'usage') return err.field;

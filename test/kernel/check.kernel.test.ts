@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { runGuest } from '../support/guest.js';
+import { schemaErrors } from '../support/schema.js';
 import type { CheckReport } from '../../src/commands/check.js';
 import { KERNEL_STATES } from '../../scripts/kernel-states.js';
 import { EXPECT } from '../support/expectations.js';
@@ -28,6 +29,7 @@ describe('kernel tier: check in user-mode Linux', function () {
         const run = runs.find((x) => x.state === state.name);
         expect(run, `${state.name} ran`).to.exist;
         const doc = JSON.parse(run!.stdout) as { result: CheckReport };
+        expect(schemaErrors(doc), `${state.name}: check --json against the schema`).to.equal(undefined);
         return { code: run!.code, r: doc.result };
       };
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { runGuest } from '../support/guest.js';
+import { schemaErrors } from '../support/schema.js';
 import type { DiagnoseReport } from '../../src/commands/diagnose.js';
 import type { GuestDiagnoseRun } from './guest-diagnose.js';
 
@@ -25,7 +26,9 @@ describe('kernel tier: diagnose in user-mode Linux', function () {
   const report = (name: string): DiagnoseReport => {
     const r = run(name);
     expect(r.code, r.stderr).to.equal(0);
-    return (JSON.parse(r.stdout) as { result: DiagnoseReport }).result;
+    const doc = JSON.parse(r.stdout) as { result: DiagnoseReport };
+    expect(schemaErrors(doc), `${name}: diagnose --json against the schema`).to.equal(undefined);
+    return doc.result;
   };
   const top = (name: string): [string | undefined, string | undefined] => {
     const c = report(name).findings[0]?.causes[0];

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { LabResult } from '../../src/commands/lab.js';
 import { ensureUmlKernel } from '../../src/host/uml.js';
 import { ROOT } from '../support/fixtures.js';
+import { schemaErrors } from '../support/schema.js';
 
 interface Run { code: number | null; signal: string | null; stdout: string; stderr: string }
 
@@ -41,6 +42,7 @@ describe('kernel tier: mplsgre lab end to end', function () {
     const r = await lab(['--json']);
     const doc = JSON.parse(r.stdout) as { result: LabResult };
     expect(r.code, r.stderr).to.equal(0);
+    expect(schemaErrors(doc), 'lab --json against the schema').to.equal(undefined);
     const res = doc.result;
     expect(res.ok).to.equal(true);
     expect(res.kernel).to.be.a('string');

@@ -4,6 +4,7 @@ import type { ApplyResult } from '../../src/engine/apply.js';
 import type { RemoveResult } from '../../src/engine/remove.js';
 import type { VerifyResult } from '../../src/engine/verify.js';
 import type { CliRun, Snapshot } from './guest-tunnel.js';
+import { schemaErrors } from '../support/schema.js';
 
 /** The kernel tier for configuration and verification: real CLI, real 6.1 kernel (user-mode Linux). */
 describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
@@ -19,6 +20,11 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
 
   before(async () => {
     ({ runs, snapshots: snaps } = await runGuest<{ runs: CliRun[]; snapshots: Record<string, Snapshot> }>(new URL('./guest-tunnel.js', import.meta.url), 'tunnelScenarios'));
+  });
+
+  it('every --json document (plan, up, verify, down, their failures) matches schema/mplsgre.schema.json', () => {
+    expect(runs.map((r) => r.name)).to.include.members(['plan', 'up', 'up-again', 'verify', 'verify-mended', 'down', 'up-fails']);
+    for (const r of runs) expect(schemaErrors(r.json), `${r.name} (exit ${r.code})`).to.equal(undefined);
   });
 
   it('up configures both ends (exit 0) and changes what it must', () => {

@@ -63,7 +63,7 @@ describe('HTML report', () => {
     const all = (await allRecordedReports()).map((x, i) => ({ ...x.report, hostname: `${x.name}-${i}` }));
     const html = renderFleetHtml(all);
     expect(html).to.include(`<h1>1 of ${all.length} hosts ready</h1>`);
-    const rows = html.match(/<tr class="(ready hide-when-failing-only|not-ready)">/g)!;
+    const rows = html.match(/<tr class="(ready hide-when-failing-only|not-ready) hide-when-unreachable-only">/g)!;
     expect(rows.length).to.equal(all.length);
     expect(rows.at(-1), 'the ready host last').to.include('ready hide');
     const ids = all[0]!.checks.map((c) => c.id);

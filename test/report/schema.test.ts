@@ -1,29 +1,26 @@
 import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { jsonDocument } from '../../src/cli/io.js';
+import { fleetCommand } from '../../src/commands/fleet.js';
+import { CAUSE_IDS } from '../../src/diagnose/causes.js';
+import { loadTranscript, replayDiagnosis, transcriptNames } from '../diagnose/fixtures.js';
 import { ROOT } from '../support/fixtures.js';
+import { replayFleet } from '../support/replay-fleet.js';
 import { runCli } from '../support/run-cli.js';
+import { ajv, schema, schemaErrors } from '../support/schema.js';
 import { allRecordedReports } from './support/reports.js';
-
-/** RFC 3339 date-time, as `Date.toISOString()` prints it and the schema's `format` asks. */
-const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
-
-const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'mplsgre.schema.json'), 'utf8')) as object;
-const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
-ajv.addFormat('date-time', DATE_TIME);
-const validate = ajv.compile(schema);
 
 function expectValid(text: string, what: string): Record<string, unknown> {
   const doc = JSON.parse(text) as Record<string, unknown>;
-  const ok = validate(doc);
-  expect(ok, `${what}:\n${ajv.errorsText(validate.errors, { separator: '\n' })}`).to.be.true;
+  expect(schemaErrors(doc), what).to.equal(undefined);
   return doc;
 }
 
 function expectInvalid(doc: unknown, what: string): void {
-  expect(validate(doc), what).to.be.false;
+  expect(schemaErrors(doc), what).to.be.a('string');
 }
 
 describe('JSON Schema of the --json document (schema/mplsgre.schema.json)', () => {
@@ -64,6 +61,69 @@ describe('JSON Schema of the --json document (schema/mplsgre.schema.json)', () =
       expect(lab[command], command).to.be.an('object');
       expectValid(jsonDocument(command, lab[command], null), command);
     }
+  });
+
+  it('diagnose --json on this machine: a known message with its command, and an unknown one (check follows)', async () => {
+    const known = await runCli(['diagnose', '--json', 'RTNETLINK answers: Operation not supported', '--command', 'ip -f mpls route add 100 dev lo']);
+    expect(known.code, known.stderr).to.be.oneOf([0, 1]);
+    const k = expectValid(known.stdout, 'diagnose known').result as { findings: { known: string | null }[] };
+    expect(k.findings[0]!.known).to.be.a('string');
+    const unknown = await runCli(['diagnose', '--json', 'something mplsgre never saw']);
+    expect(unknown.code, unknown.stderr).to.be.oneOf([0, 1]);
+    const u = expectValid(unknown.stdout, 'diagnose unknown').result as { unknown: number; check?: unknown };
+    expect(u.unknown).to.equal(1);
+    expect(u.check).to.be.an('object');
+  });
+
+  it('diagnose results of every transcript recorded in user-mode Linux', async () => {
+    const names = transcriptNames();
+    expect(names.length).to.be.greaterThan(40);
+    for (const name of names) {
+      const fx = loadTranscript(name);
+      if (fx.expect === null) continue;
+      const { report } = await replayDiagnosis(fx);
+      expectValid(jsonDocument('diagnose', report, null), name);
+    }
+  });
+
+  it('fleet --json via the CLI: an unreachable target (exit 3), listed with its error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mplsgre-schema-'));
+    try {
+      await writeFile(join(dir, 'hosts.txt'), 'ssh:root@127.0.0.1:1\n');
+      const r = await runCli(['fleet', '--json', join(dir, 'hosts.txt'), '--timeout', '30']);
+      expect(r.code, r.stderr).to.equal(3);
+      const doc = expectValid(r.stdout, 'fleet unreachable').result as { hosts: { reachable: boolean; error?: string }[] };
+      expect(doc.hosts).to.have.length(1);
+      expect(doc.hosts[0]).to.include({ reachable: false });
+      expect(doc.hosts[0]!.error).to.match(/refused/i);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fleet results over hosts replaying every recorded fact fixture (some unreachable)', async () => {
+    const fleet = replayFleet(12, { unreachableEvery: 4 });
+    const report = await fleetCommand({ entries: fleet.entries, connect: fleet.connect, concurrency: 4, timeoutMs: 60_000, labels: [], failOn: 'fail' });
+    expect(report.summary.unreachable).to.equal(3);
+    expectValid(jsonDocument('fleet', report, null), 'fleet');
+    const bad = (f: (h: Record<string, unknown>[]) => void): unknown => {
+      const d = JSON.parse(jsonDocument('fleet', report, null)) as { result: { hosts: Record<string, unknown>[] } };
+      f(d.result.hosts);
+      return d;
+    };
+    expectInvalid(bad((h) => delete h[0]!.checks), 'a checked host without checks');
+    expectInvalid(bad((h) => delete h[3]!.error), 'an unreachable host without its error');
+    expectInvalid(bad((h) => (h[3]!.checks = [])), 'an unreachable host with checks');
+    expectInvalid(bad((h) => (h[0]!.reachable = 'yes')), 'reachable not a boolean');
+  });
+
+  it('the diagnose cause ids are the knowledge base\'s, and unknown ones are refused', async () => {
+    expect(((schema.$defs as Record<string, { enum: string[] }>).causeId!).enum).to.deep.equal([...CAUSE_IDS]);
+    const name = transcriptNames().find((n) => loadTranscript(n).expect !== null)!;
+    const { report } = await replayDiagnosis(loadTranscript(name));
+    const d = JSON.parse(jsonDocument('diagnose', report, null)) as { result: { findings: { causes: { id: string }[] }[] } };
+    d.result.findings[0]!.causes[0]!.id = 'gremlins';
+    expectInvalid(d, 'unknown cause id');
   });
 
   it('error documents: usage (exit 2, field named), unknown command', async () => {

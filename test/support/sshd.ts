@@ -30,8 +30,14 @@ export interface SshLab {
   /** ssh_config for the client (-F): identity, known_hosts, no ~/.ssh. */
   readonly clientConfig: string;
   readonly servers: SshServer[];
-  /** Starts one more sshd; `delayS` wraps every command in a ForceCommand that sleeps first. */
-  addServer(port: number, opts?: { delayS?: number }): Promise<SshServer>;
+  /**
+   * Starts one more sshd; `delayS` wraps every command in a ForceCommand that sleeps first.
+   * Sessions get HOME=the lab's directory, so the login shell (bash, which sources ~/.bashrc for
+   * commands run by sshd) does not run this machine's /root/.bashrc: here it starts pyenv, about
+   * 150 ms CPU and 450 ms per command, which a fleet target's shell does not cost. `realHome`
+   * keeps root's own HOME (bench/fleet.bench.ts shows the difference).
+   */
+  addServer(port: number, opts?: { delayS?: number; realHome?: boolean }): Promise<SshServer>;
   cleanup(): Promise<void>;
 }
 
@@ -45,7 +51,7 @@ async function must(file: string, args: string[]): Promise<string> {
 export async function createSshLab(): Promise<SshLab> {
   if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: apt-get install -y openssh-server`);
   const id = randomBytes(3).toString('hex');
-  const netns = `mplsgre-ssh-${id}`;
+  const netns = `mplsgre-ssh-${process.pid}-${id}`;
   const vethRoot = `msr${id}`;
   const vethNs = `msn${id}`;
   const third = randomInt(0, 256);
@@ -104,8 +110,9 @@ export async function createSshLab(): Promise<SshLab> {
     throw err;
   }
 
-  const addServer = async (port: number, opts: { delayS?: number } = {}): Promise<SshServer> => {
+  const addServer = async (port: number, opts: { delayS?: number; realHome?: boolean } = {}): Promise<SshServer> => {
     const config = join(dir, `sshd-${port}.conf`);
+    const env = [...(opts.realHome ? [] : [`HOME=${dir}`]), ...(opts.delayS ? [`MPLSGRE_TEST_DELAY=${opts.delayS}`] : [])];
     await writeFile(config, [
       `ListenAddress ${address}:${port}`,
       `HostKey ${join(dir, 'host_key')}`,
@@ -119,7 +126,9 @@ export async function createSshLab(): Promise<SshLab> {
       'UseDNS no',
       'MaxStartups 200',
       'MaxSessions 100',
-      ...(opts.delayS ? [`SetEnv MPLSGRE_TEST_DELAY=${opts.delayS}`, `ForceCommand ${join(dir, 'slow.sh')}`] : []),
+      // sshd keeps only the first SetEnv line: every variable goes on it.
+      ...(env.length ? [`SetEnv ${env.join(' ')}`] : []),
+      ...(opts.delayS ? [`ForceCommand ${join(dir, 'slow.sh')}`] : []),
       '',
     ].join('\n'));
     const proc = startLocal('ip', ['netns', 'exec', netns, SSHD, '-D', '-e', '-f', config], { timeoutMs: 30 * 60_000 });
