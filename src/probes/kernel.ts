@@ -37,7 +37,7 @@ export interface KernelConfig {
   readonly tried: readonly { path: string; outcome: string }[];
 }
 
-const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 const NONE: ConfigOptions = { get: () => undefined };
 
 /**
