@@ -6,7 +6,8 @@
  *  - `exec` / `execSync` from node:child_process (import, require, namespace member);
  *  - execa's string-command forms: the `$` export, `execaCommand*`, and template tags;
  *  - a command-running call (spawn, execFile, execLocal, host.exec, ...) whose first argument
- *    is a string with whitespace in it: a command line, not a file;
+ *    is a string with whitespace in it (a literal, a template or a concatenation): a command
+ *    line, not a file;
  *  - `sh -c SCRIPT` where SCRIPT is anything but a fixed constant: an imported binding, or a
  *    module-level `const` built from string literals only. Inputs then travel as positional
  *    arguments (`sh -c SCRIPT sh arg1 arg2`), never inside the script.
@@ -36,6 +37,13 @@ function stringValue(node) {
 function templateText(node) {
   if (node?.type !== 'TemplateLiteral') return undefined;
   return node.quasis.map((q) => q.value.cooked ?? q.value.raw).join('${}');
+}
+
+/** A string concatenation (`'ip link del ' + dev`): its literal parts, for a whitespace test. */
+function concatText(node) {
+  if (node?.type !== 'BinaryExpression' || node.operator !== '+') return undefined;
+  const part = (n) => stringValue(n) ?? templateText(n) ?? concatText(n) ?? '${}';
+  return `${part(node.left)}${part(node.right)}`;
 }
 
 /** True for a string built from literals only: 'a', `a`, 'a' + 'b'. */
@@ -240,7 +248,7 @@ const rule = {
           if (obj.type === 'NewExpression' && obj.callee.type === 'Identifier' && obj.callee.name === 'RegExp') return;
         }
         const first = node.arguments[0];
-        const text = stringValue(first) ?? templateText(first);
+        const text = stringValue(first) ?? templateText(first) ?? concatText(first);
         if (text !== undefined && WHITESPACE.test(text.trim())) {
           context.report({
             node: first,

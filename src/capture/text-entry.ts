@@ -156,7 +156,8 @@ function mpls(w: string[], i: number, rec: PacketRecord): number {
         break;
       } else j++;
     }
-    if (Number.isNaN(entry.label) || Number.isNaN(entry.ttl)) {
+    // Out of range is damage (a label is 20 bits, tc 3, ttl 8), as is a missing number (NaN).
+    if (!(entry.label >= 0 && entry.label <= 0xfffff && entry.tc >= 0 && entry.tc <= 7 && entry.ttl >= 0 && entry.ttl <= 255)) {
       rec.truncated = true;
       return j;
     }

@@ -1,7 +1,8 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkCommand, type CheckReport } from '../commands/check.js';
 import { ExitCode, UsageError } from '../core/errors.js';
+import { MAX_CONFIG_BYTES } from '../probes/kernel.js';
 import { parseIfName, parseLabels, parseNetnsName } from '../core/names.js';
 import { renderCheckMarkdown } from '../report/check-markdown.js';
 import { renderCheckTable } from '../report/check-text.js';
@@ -30,7 +31,8 @@ export const check: CliCommand = {
     'fail-on': { type: 'string' },
     ignore: { type: 'string' },
   },
-  async run(values) {
+  async run(values, positionals) {
+    if (positionals.length) throw new UsageError('arguments', `check takes no arguments (got ${positionals.map((p) => JSON.stringify(p)).join(' ')}); options start with --`);
     const failOn = oneOf(values['fail-on'], '--fail-on', ['fail', 'warn'] as const, 'fail');
     const iface = values.iface === undefined ? undefined : parseIfName(str(values.iface) ?? '', '--iface');
     const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
@@ -66,6 +68,10 @@ async function readable(path: string, field: string): Promise<void> {
   } catch (err) {
     throw new UsageError(field, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  // A kernel config is a regular file of a few hundred KiB: /dev/zero or a FIFO would be read forever.
+  const st = statSync(path);
+  if (!st.isFile()) throw new UsageError(field, `${path} is not a regular file`);
+  if (st.size > MAX_CONFIG_BYTES) throw new UsageError(field, `${path} is ${st.size} bytes; a kernel config is at most ${MAX_CONFIG_BYTES}`);
 }
 
 /** reports/HOST-UTCSTAMP.json and .md, beside the working directory. */

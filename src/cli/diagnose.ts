@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { diagnoseCommand } from '../commands/diagnose.js';
 import { ExitCode, UsageError } from '../core/errors.js';
+import { MAX_CONFIG_BYTES } from '../probes/kernel.js';
 import { parseIfName, parseLabels, parseNetnsName } from '../core/names.js';
 import { quote } from '../core/show.js';
 import { renderDiagnoseText } from '../report/diagnose-text.js';
@@ -65,6 +66,9 @@ async function readable(path: string, field: string): Promise<void> {
   await access(path, constants.R_OK).catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(field, `cannot read ${path}: ${err.code ?? err.message}`);
   });
+  const st = await stat(path);
+  if (!st.isFile()) throw new UsageError(field, `${path} is not a regular file`);
+  if (st.size > MAX_CONFIG_BYTES) throw new UsageError(field, `${path} is ${st.size} bytes; a kernel config is at most ${MAX_CONFIG_BYTES}`);
 }
 
 /** The one-line fields: a command is one line a person typed. */

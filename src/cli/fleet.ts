@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_CONCURRENCY, DEFAULT_HOST_TIMEOUT_S, fleetCommand, fleetExitCode, parseInventory, type FleetHost, type FleetReport, type UnreachableHost } from '../commands/fleet.js';
 import type { CheckReport } from '../commands/check.js';
 import { EnvironmentError, UsageError } from '../core/errors.js';
 import { parseIfName, parseLabels } from '../core/names.js';
+import { MAX_FILE_BYTES, utf8Text } from '../core/yaml-tree.js';
 import { renderCheckMarkdown } from '../report/check-markdown.js';
 import { renderFleetMarkdown, renderFleetTable } from '../report/fleet-text.js';
 import { renderFleetHtml } from '../report/html.js';
@@ -48,8 +49,8 @@ export const fleet: CliCommand = {
     const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
     const failOn = oneOf(values['fail-on'], '--fail-on', ['fail', 'warn'] as const, 'fail');
     const sshConfig = str(values['ssh-config']);
-    if (sshConfig !== undefined) await readFile(sshConfig).catch((err: NodeJS.ErrnoException) => { throw new UsageError('--ssh-config', `cannot read ${sshConfig}: ${err.code ?? err.message}`); });
-    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => { throw new UsageError('INVENTORY', `cannot read ${file}: ${err.code ?? err.message}`); });
+    if (sshConfig !== undefined) await readSmallFile(sshConfig, '--ssh-config');
+    const text = utf8Text(await readSmallFile(file, 'INVENTORY'), file, 'INVENTORY');
     const entries = parseInventory(text, file);
     const reportDir = values.report ? join('reports', `fleet-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`) : undefined;
     if (reportDir) mkdirSync(reportDir, { recursive: true });
@@ -81,6 +82,15 @@ export function fleetRenderers(result: FleetReport, streamed = false): CliOutcom
     prom: () => renderFleetPrometheus(checked(), lost()),
     ndjson: () => (streamed ? '' : result.hosts.map(hostLine).join('')) + summaryLine(result),
   };
+}
+
+/** A regular file of at most MAX_FILE_BYTES: /dev/zero or a huge file is refused before it is read. */
+async function readSmallFile(path: string, field: string): Promise<Buffer> {
+  const fail = (err: NodeJS.ErrnoException): never => { throw new UsageError(field, `cannot read ${path}: ${err.code ?? err.message}`); };
+  const st = await stat(path).catch(fail);
+  if (!st.isFile()) throw new UsageError(field, `${path} is not a regular file`);
+  if (st.size > MAX_FILE_BYTES) throw new UsageError(field, `${path} is ${st.size} bytes; at most ${MAX_FILE_BYTES}`);
+  return readFile(path).catch(fail);
 }
 
 const status = (h: FleetHost): string => (!h.reachable ? (h.timedOut ? 'timed out' : `unreachable (${h.error})`) : h.ready ? 'ready' : 'not ready');

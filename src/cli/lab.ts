@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { labCommand, runLab, guestProgress, seedFile, type LabResult } from '../commands/lab.js';
-import { ExitCode, MplsgreError } from '../core/errors.js';
+import { ExitCode, MplsgreError, UsageError } from '../core/errors.js';
 import { loadTopology } from '../core/topology.js';
 import { paint, type Style } from '../report/style.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
@@ -41,6 +41,7 @@ export const lab: CliCommand = {
   formats: ['text'],
   options: { ...COMMON_OPTIONS, count: { type: 'string' }, keep: { type: 'boolean' }, uml: { type: 'boolean' }, 'inside-uml': { type: 'string' } },
   async run(values, positionals, ctx) {
+    if (positionals.length > 1) throw new UsageError('FILE', `one topology file at most, got ${positionals.length} arguments`);
     const file = positionals[0] ?? seedFile();
     const count = intOption(values.count, '--count', 1, 10_000, 5);
     const guestResult = str(values['inside-uml']);

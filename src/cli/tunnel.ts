@@ -62,8 +62,9 @@ export const verify: CliCommand = {
   options: { ...COMMON_OPTIONS, count: { type: 'string' }, interval: { type: 'string' }, 'no-mtu': { type: 'boolean' } },
   async run(values, positionals, ctx) {
     const count = intOption(values.count, '--count', 1, 100_000, 5);
-    const interval = values.interval === undefined ? 0.01 : Number(str(values.interval));
-    if (!Number.isFinite(interval) || interval < 0.002 || interval > 10) throw new UsageError('--interval', `must be a number of seconds from 0.002 to 10 (got "${str(values.interval)}")`);
+    const given = str(values.interval);
+    const interval = given === undefined ? 0.01 : /^(0|[1-9][0-9]*)(\.[0-9]+)?$/.test(given) ? Number(given) : Number.NaN;
+    if (!(interval >= 0.002 && interval <= 10)) throw new UsageError('--interval', `must be a number of seconds from 0.002 to 10 (got "${str(values.interval)}")`);
     const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], log: ctx.log });
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderVerify(r, style) } };
   },

@@ -21,9 +21,14 @@ export async function requireCaps(what: string, raw = false): Promise<void> {
   if (missing.length) throw new EnvironmentError(`${what} needs ${missing.join(' and ')} (run as root); nothing was changed`);
 }
 
-/** Loads the topology (usage errors first), plans it, and binds each host to its target. */
-export async function bind(file: string | Topology): Promise<Bound> {
+/**
+ * Loads the topology (usage errors first), plans it, and binds each host to its target. With
+ * `caps`, this process's capabilities are checked before any host is contacted: exit 3 naming
+ * the missing one, not a namespace or ssh error it would cause later.
+ */
+export async function bind(file: string | Topology, caps?: { command: string; raw?: boolean }): Promise<Bound> {
   const topology = typeof file === 'string' ? await loadTopology(file) : file;
+  if (caps) await requireCaps(caps.command, caps.raw);
   const plan = makePlan(topology);
   const hosts = new Map(await Promise.all(topology.hosts.map(async (h) => [h.name, await hostForTarget(h.target)] as const)));
   return { topology, plan, hosts };

@@ -24,14 +24,17 @@ export interface CheckAction {
 /**
  * Subset match: every key of an expected object matches in the actual object; every element
  * of an expected array matches some element of the actual array; scalars are equal. An
- * expected object also matches an actual array holding a matching element (`ip -j` prints lists).
+ * expected object also matches an actual array holding a matching element (`ip -j` prints lists),
+ * not one nested in further arrays.
  */
 export function jsonIncludes(actual: unknown, expected: JsonValue): boolean {
   if (Array.isArray(expected)) {
     return Array.isArray(actual) && expected.every((e: JsonValue) => actual.some((a: unknown) => jsonIncludes(a, e)));
   }
   if (expected !== null && typeof expected === 'object') {
-    if (Array.isArray(actual)) return actual.some((a: unknown) => jsonIncludes(a, expected));
+    // One list level only (`ip -j` prints lists of objects): recursion then follows `expected`, which
+    // is ours, never the depth of the output, so `[[[[...]]]]` cannot exhaust the stack.
+    if (Array.isArray(actual)) return actual.some((a: unknown) => !Array.isArray(a) && jsonIncludes(a, expected));
     if (actual === null || typeof actual !== 'object') return false;
     const obj = actual as Record<string, unknown>;
     return Object.entries(expected).every(([k, v]) => Object.hasOwn(obj, k) && jsonIncludes(obj[k], v));

@@ -4,7 +4,7 @@ import { quote, sanitize } from './show.js';
 import { isLinkLocal6, lastAddress, notUnicast, parseIp, parsePrefix, prefixContains, type Family, type IpAddress, type IpPrefix } from './address.js';
 import { LABEL_MAX, LABEL_MIN, PLATFORM_LABELS_MAX, parseIfName, parseLabel } from './names.js';
 import { parseTarget, type Target } from './target.js';
-import { MAX_FILE_BYTES, joinPath, readYamlTree, type YNode } from './yaml-tree.js';
+import { MAX_FILE_BYTES, joinPath, readYamlTree, utf8Text, type YNode } from './yaml-tree.js';
 
 export { parseIfName, parseLabel, parseLabels, parseNetnsName } from './names.js';
 export { parseTarget, formatTarget, type Target } from './target.js';
@@ -244,16 +244,16 @@ export function parseTopology(text: string, source = 'topology'): Topology {
 
 /** Reads and parses a topology file. A file that cannot be read is a UsageError on `FILE`. */
 export async function loadTopology(path: string): Promise<Topology> {
-  let text: string;
+  let data: Buffer;
   try {
     const st = await stat(path);
     if (!st.isFile()) throw new UsageError('FILE', `${sanitize(path)} is not a regular file`);
     if (st.size > MAX_FILE_BYTES) throw new UsageError('FILE', `${sanitize(path)} is ${st.size} bytes; topology files are at most ${MAX_FILE_BYTES} bytes (1 MiB)`);
-    text = await readFile(path, 'utf8');
+    data = await readFile(path);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     throw new UsageError('FILE', `cannot read ${sanitize(path)} (${code})`, e);
   }
-  return parseTopology(text, path);
+  return parseTopology(utf8Text(data, path), path);
 }

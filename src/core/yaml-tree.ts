@@ -6,6 +6,20 @@ import { quote, sanitize } from './show.js';
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 /**
+ * The text of a file that must be UTF-8: a byte that is not is refused, naming `field` and the
+ * byte offset, instead of silently becoming U+FFFD (a name with it would pass validation).
+ */
+export function utf8Text(data: Uint8Array, source: string, field = 'FILE'): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(data);
+  } catch {
+    const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+    const line = text.slice(0, Math.max(0, text.indexOf('\ufffd'))).split('\n').length;
+    throw new UsageError(field, `${sanitize(source)}:${line}: not UTF-8 text (a byte sequence that is not a character)`);
+  }
+}
+
+/**
  * A YAML value with where it came from. Scalars keep their source text so validators can
  * insist on plain decimal numbers (YAML reads 1e3, 0x64 and 0100 as numbers too).
  */

@@ -4,7 +4,7 @@ import { moduleFacts, type ModuleFacts } from '../probes/modules.js';
 import { interfaceFacts, readSysctl, type InterfaceFacts, type SysctlValue } from '../probes/sysctl.js';
 import { privileges } from '../probes/tools.js';
 import type { CauseId } from './causes.js';
-import { numericLabels } from './matcher.js';
+import { mplsRouteLabels, mplsStatsOf, neighState, routeCount, routeDev } from './ip-json.js';
 import { parseLinks, safeIfName, tunnelsOf } from './tunnels.js';
 import type { DiagnoseFacts, LinkFacts, Reading, Subject } from './types.js';
 
@@ -173,7 +173,7 @@ export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[]
     labelsRead,
     Promise.all([...p.modules].sort().map(async (m) => ((await moduleNeeded(m)) ? [[m, await moduleFacts(ctx, m)] as const] : []))).then((l) => l.flat()),
     p.links ? run(ctx, ['-j', '-d', 'address', 'show']).then((r) => parsed(r, parseLinks)) : undefined,
-    p.mplsRoutes ? run(ctx, ['-j', '-f', 'mpls', 'route', 'show']).then((r) => parsed(r, (t) => numericLabels((JSON.parse(t) as { dst?: string }[]).map((x) => String(x.dst))))) : undefined,
+    p.mplsRoutes ? run(ctx, ['-j', '-f', 'mpls', 'route', 'show']).then((r) => parsed(r, mplsRouteLabels)) : undefined,
     p.pushed ? run(ctx, ['route', 'show']).then((r) => parsed(r, pushedLabelsOf)) : undefined,
     p.privileges ? privileges(ctx) : undefined,
   ]);
@@ -197,9 +197,9 @@ export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[]
       return v === undefined ? { source, error: 'no such counter' } : { source, value: v };
     }) : undefined,
     Promise.all((p.tunnelStats ? tunnels : []).map(async (t) => [t, parsed(await run(ctx, ['-j', 'stats', 'show', 'dev', t, 'group', 'afstats', 'subgroup', 'mpls']), mplsStatsOf)] as const)),
-    Promise.all([...p.routes].map(async (prefix) => [prefix, parsed(await run(ctx, ['-j', 'route', 'show', 'exact', prefix]), (t) => (JSON.parse(t) as unknown[]).length)] as const)),
-    Promise.all(reachTargets.map(async (a) => [a, parsed(await run(ctx, ['-j', 'route', 'get', a]), (t) => String((JSON.parse(t) as { dev?: string }[])[0]?.dev ?? '?'))] as const)),
-    Promise.all(remotes.map(async (a) => [a, parsed(await run(ctx, ['-j', 'neigh', 'show', a]), (t) => ((JSON.parse(t) as { state?: string[] }[])[0]?.state ?? ['NONE']).join(','))] as const)),
+    Promise.all([...p.routes].map(async (prefix) => [prefix, parsed(await run(ctx, ['-j', 'route', 'show', 'exact', prefix]), routeCount)] as const)),
+    Promise.all(reachTargets.map(async (a) => [a, parsed(await run(ctx, ['-j', 'route', 'get', a]), routeDev)] as const)),
+    Promise.all(remotes.map(async (a) => [a, parsed(await run(ctx, ['-j', 'neigh', 'show', a]), neighState)] as const)),
   ]);
 
   return {
@@ -220,9 +220,3 @@ export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[]
   };
 }
 
-/** `ip -j stats show dev IF group afstats subgroup mpls`: the receive counters. */
-function mplsStatsOf(json: string): { rxDropped: number; rxNoroute: number } {
-  const rx = (JSON.parse(json) as { mpls_stats?: { rx?: { dropped?: number; noroute?: number } } }[])[0]?.mpls_stats?.rx;
-  if (!rx) throw new Error('no MPLS statistics');
-  return { rxDropped: rx.dropped ?? 0, rxNoroute: rx.noroute ?? 0 };
-}

@@ -1,4 +1,5 @@
 import { parseIfName } from '../core/names.js';
+import { fields, jsonArray, stringOf, stringsOf } from './ip-json.js';
 import type { LinkFacts, Reading, Subject } from './types.js';
 
 /** A name safe to put in a /sys path or an argv: what the kernel accepts as an interface name. */
@@ -16,25 +17,26 @@ const FALLBACK = new Set(['gre0', 'gretap0', 'erspan0', 'ip6gre0', 'ip6gretap0',
 const TUNNEL_KINDS = new Set(['gre', 'ip6gre']);
 const unset = (a: string | undefined): boolean => a === undefined || a === 'any' || a === '0.0.0.0' || a === '::';
 
-/** `ip -j -d address show`: every link with its kind, endpoints, state and addresses. */
+/** `ip -j -d address show`: every link with its kind, endpoints, state and addresses; UnreadableOutput when it is not a JSON array. */
 export function parseLinks(json: string): LinkFacts[] {
-  type Raw = {
-    ifname?: string; flags?: string[]; operstate?: string; mtu?: number;
-    linkinfo?: { info_kind?: string; info_data?: { local?: string; remote?: string } };
-    addr_info?: { local?: string }[];
-  };
-  const raw = JSON.parse(json) as Raw[];
-  if (!Array.isArray(raw)) return [];
-  return raw.filter((l) => typeof l.ifname === 'string').map((l) => ({
-    name: l.ifname!,
-    up: (l.flags ?? []).includes('UP'),
-    addresses: (l.addr_info ?? []).map((a) => a.local).filter((a): a is string => typeof a === 'string'),
-    ...(l.linkinfo?.info_kind ? { kind: l.linkinfo.info_kind } : {}),
-    ...(l.linkinfo?.info_data?.local ? { local: l.linkinfo.info_data.local } : {}),
-    ...(l.linkinfo?.info_data?.remote ? { remote: l.linkinfo.info_data.remote } : {}),
-    ...(l.operstate ? { operstate: l.operstate } : {}),
-    ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
-  }));
+  return jsonArray(json).map(fields).filter((l) => typeof l.ifname === 'string').map((l) => {
+    const info = fields(l.linkinfo);
+    const data = fields(info.info_data);
+    const kind = stringOf(info.info_kind);
+    const local = stringOf(data.local);
+    const remote = stringOf(data.remote);
+    const operstate = stringOf(l.operstate);
+    return {
+      name: l.ifname as string,
+      up: stringsOf(l.flags).includes('UP'),
+      addresses: (Array.isArray(l.addr_info) ? l.addr_info : []).map((a) => stringOf(fields(a).local)).filter((a): a is string => a !== undefined),
+      ...(kind ? { kind } : {}),
+      ...(local ? { local } : {}),
+      ...(remote ? { remote } : {}),
+      ...(operstate ? { operstate } : {}),
+      ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
+    };
+  });
 }
 
 /** The tunnels someone configured: GRE links with a remote, the fallback devices left out. */

@@ -36,15 +36,31 @@ export interface KernelConfig {
   readonly tried: readonly { path: string; outcome: string }[];
 }
 
-const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 const NONE: ConfigOptions = { get: () => undefined };
 
+/** A kernel config that cannot be read: a corrupt gzip, or one that unpacks to too much. */
+export class KernelConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KernelConfigError';
+  }
+}
+
 /**
- * Reads a kernel .config (plain or gzip); throws on a corrupt gzip. Returns undefined when the
+ * Reads a kernel .config (plain or gzip); throws KernelConfigError on a corrupt gzip. Returns undefined when the
  * text has no CONFIG_ line at all. Garbage lines are ignored.
  */
 export function parseKernelConfig(data: Buffer): ConfigOptions | undefined {
-  const text = '\n' + (data[0] === 0x1f && data[1] === 0x8b ? process.getBuiltinModule('node:zlib').gunzipSync(data, { maxOutputLength: MAX_CONFIG_BYTES }) : data).toString('utf8');
+  let plain = data;
+  if (data[0] === 0x1f && data[1] === 0x8b) {
+    try {
+      plain = process.getBuiltinModule('node:zlib').gunzipSync(data, { maxOutputLength: MAX_CONFIG_BYTES });
+    } catch (err) {
+      throw new KernelConfigError(`corrupt gzip or over ${MAX_CONFIG_BYTES} bytes unpacked (${(err as Error).message})`);
+    }
+  }
+  const text = '\n' + plain.toString('utf8');
   if (!text.includes('CONFIG_')) return undefined;
   const cache = new Map<string, ConfigValue | undefined>();
   const lookup = (option: string): ConfigValue | undefined => {

@@ -23,6 +23,7 @@ tester.run('mplsgre/no-shell', rule, {
     "import { execa } from 'execa'; await execa('ip', ['route'], { reject: false });",
     // a file name, not a command line
     "spawn('/usr/sbin/ip', []);",
+    "spawn(dir + '/ip', ['link']);",
     // other spawn-ish helpers of child_process are fine
     "import { spawn, execFile, spawnSync, execFileSync } from 'node:child_process';",
     "import * as cp from 'node:child_process'; cp.spawn('ip', ['link']);",
@@ -74,5 +75,17 @@ tester.run('mplsgre/no-shell', rule, {
     { code: "function f(s) { const SCRIPT = 'cat ' + s; return host.exec('sh', ['-c', SCRIPT]); }", errors: [{ messageId: 'shellScript' }] },
     { code: "let SCRIPT = 'cat'; host.exec('sh', ['-c', SCRIPT]);", errors: [{ messageId: 'shellScript' }] },
     { code: "host.exec('sh', ['-c']);", errors: [{ messageId: 'shellScript' }] },
+    // the patterns the hardening campaign names, in the forms they take in practice
+    { code: "spawn('ip', args, { ...opts, shell: true });", errors: [{ messageId: 'shellOption' }] },
+    { code: "spawn('ip', args, { shell: process.platform === 'win32' });", errors: [{ messageId: 'shellOption' }] },
+    { code: "import { execSync } from 'node:child_process'; execSync(`ip link show ${dev}`);", errors: [{ messageId: 'execImport' }] },
+    { code: "import { exec } from 'child_process'; exec('ip -j link', (e, out) => out);", errors: [{ messageId: 'execImport' }, { messageId: 'commandString' }] },
+    { code: "import cp from 'node:child_process'; cp.exec(`tcpdump -i ${iface}`);", errors: [{ messageId: 'execImport' }, { messageId: 'commandString' }] },
+    { code: 'spawn(`ip link show ${dev}`);', errors: [{ messageId: 'commandString' }] },
+    { code: "spawnSync('ip link del ' + dev);", errors: [{ messageId: 'commandString' }] },
+    { code: "execFile(bin + ' -j link', []);", errors: [{ messageId: 'commandString' }] },
+    { code: "spawn('sh', ['-c', `ip link show ${dev}`]);", errors: [{ messageId: 'shellScript' }] },
+    { code: "spawnSync('/bin/bash', ['-c', `echo ${x} > /proc/sys/${key}`], { stdio: 'inherit' });", errors: [{ messageId: 'shellScript' }] },
+    { code: "host.exec('ip', ['netns', 'exec', ns, 'sh', '-c', `sysctl -w ${key}=${value}`]);", errors: [{ messageId: 'shellScript' }] },
   ],
 });

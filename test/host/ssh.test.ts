@@ -12,6 +12,7 @@ import { parseTarget } from '../../src/core/target.js';
 import { hostForTarget } from '../../src/host/targets.js';
 import { runCli } from '../support/run-cli.js';
 import { createSshLab, HOSTILE, type SshLab } from '../support/sshd.js';
+import { ShellQuoteError } from '../../src/host/quote.js';
 
 /** A remote process that outlives its output: stopping the local ssh must end it (SIGHUP). */
 const LINGER = 'echo started; exec sleep 3071';
@@ -60,6 +61,16 @@ describe('SshHost against real sshd in a test namespace', function () {
     expect(existsSync('/tmp/mplsgre-quote-pwned')).to.equal(false);
     const env = await host.exec('sh', ['-c', PRINT_X], { env: { X: "$(id) 'q'" } });
     expect(env.stdout).to.equal("$(id) 'q'");
+  });
+
+  it('a word with NUL never reaches ssh: exec and start refuse it with ShellQuoteError (field argv), for arguments and environment', () => {
+    for (const run of [
+      () => host.exec('printf', ['%s', 'a\0b']),
+      () => host.exec('true', [], { env: { X: 'a\0b' } }),
+      () => host.start('printf', ['%s', '\0'], { timeoutMs: 5_000 }),
+    ]) {
+      expect(run).to.throw(ShellQuoteError).with.property('field', 'argv');
+    }
   });
 
   it('readFiles: one batch, binary-safe (gzip and all 256 byte values), errors per file', async () => {

@@ -149,4 +149,7 @@ export const HOSTILE: readonly string[] = [
   '--help', '!', '!!', '#comment', 'a #b', '\n', 'line1\nline2', '\r\n', '\t', 'a=b', 'PATH=/x', '%s%s%n', '&', 'a&', '(', ')',
   'ünïcödé ✓ 日本語 🚀', '\u202e\u200b', '\x01\x7f\x1b[31m', "it's a \"test\" with $(x) and `y` ; | & ~ *",
   'x'.repeat(100_000), "'".repeat(5_000),
+  // arithmetic, IFS, ANSI-C quoting, line continuation, here-documents, quote flipping, odd line breaks
+  '$((1+1))', '${IFS}', "$'\\n'", 'a\\\nb', '\\\n', "<<EOF\n$(touch /tmp/mplsgre-quote-pwned)\nEOF", "'\"'\"'", '"\'"\'"',
+  ' leading', 'trailing ', '\\$HOME', '\\`id\\`', 'a\u0085b', 'a\u2028b', '\u00a0', '\ufeffbom', '*.'.repeat(2_000), '$(' + '('.repeat(1_000),
 ];
