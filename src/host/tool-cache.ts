@@ -52,13 +52,14 @@ const MAX_CACHE_BYTES = 256 * 1024;
 export function resolveCommand(file: string, path = process.env.PATH ?? ''): string | undefined {
   const candidates = file.includes('/') ? [file] : path.split(delimiter).filter((d) => isAbsolute(d)).map((d) => join(d, file));
   for (const c of candidates) {
-    // No exception per directory that lacks the file: each one costs more than the stat.
-    if (!statSync(c, { throwIfNoEntry: false })?.isFile()) continue;
     try {
+      // No exception per directory that lacks the file (each costs more than the stat); a
+      // directory we may not search (EACCES) or a file we may not run is passed, as execvp does.
+      if (!statSync(c, { throwIfNoEntry: false })?.isFile()) continue;
       accessSync(c, constants.X_OK);
       return c;
     } catch {
-      // present but not executable by us: execvp goes on too
+      // next directory
     }
   }
   return undefined;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { execLocal } from '../../src/host/spawn.js';
 import { defaultCacheDir, resolveCommand, ToolCache } from '../../src/host/tool-cache.js';
@@ -62,6 +62,16 @@ describe('tool cache (ip -V keyed by the binary that printed it)', () => {
     rmSync(join(dir, 'ip'));
     process.env.PATH = dir;
     expect(new ToolCache(bin).lookup('ip', ['-V']), 'not on PATH').to.equal(undefined);
+  });
+
+  it('passes over PATH directories it may not search, as execvp does', () => {
+    const locked = join(dir, 'locked');
+    mkdirSync(locked, { mode: 0o700 });
+    copyFileSync(ipPath!, join(locked, 'ip'));
+    // As nobody, `locked` (root's, 0700) cannot be searched: stat says EACCES, not ENOENT.
+    const script = `import('${join(ROOT, 'dist', 'src', 'host', 'tool-cache.js')}').then((m) => console.log(m.resolveCommand('ip', process.argv[1])))`;
+    const out = execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '-e', script, `${locked}:${dirname(ipPath!)}`], { encoding: 'utf8', timeout: 10_000 });
+    expect(out.trim()).to.equal(ipPath);
   });
 
   it('keeps nothing from a failed run, and another argv is another entry', async () => {
