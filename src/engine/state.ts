@@ -54,12 +54,14 @@ export const localStateBackend: StateBackend = {
 };
 
 /**
- * Writes stdin to $2 atomically: a 0600 temp file beside it (mktemp), then rename. Fixed, never
- * built from input: the directory and path arrive as positional arguments.
+ * Writes stdin to $2 atomically: a temp file beside it, created 0600 (umask) and exclusively
+ * (noclobber), then renamed over the record. Two processes (cat, mv) where the directory
+ * exists: every step of `up` saves. Fixed, never built from input: the directory and path
+ * arrive as positional arguments.
  */
 export const WRITE_STATE_SCRIPT =
-  'umask 077; mkdir -p -- "$1" || exit 1; t=$(mktemp "$2.XXXXXX") || exit 1; ' +
-  'if cat >"$t" && chmod 600 "$t" && mv -f -- "$t" "$2"; then exit 0; fi; rm -f -- "$t"; exit 1';
+  'umask 077; [ -d "$1" ] || mkdir -p -- "$1" || exit 1; t="$2.$$.tmp"; if [ -e "$t" ]; then rm -f -- "$t"; fi; set -C; ' +
+  'if cat >"$t" && mv -f -- "$t" "$2"; then exit 0; fi; rm -f -- "$t"; exit 1';
 
 /** A path the remote's tools cannot read as an option. */
 const safePath = (p: string): string => (p.startsWith('/') ? p : `./${p}`);
