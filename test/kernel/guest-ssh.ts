@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseTopology } from '../../src/core/topology.js';
 import { createLabNetwork } from '../../src/engine/underlay.js';
@@ -35,6 +35,12 @@ async function must(argv: string[]): Promise<string> {
   if (r.failed) throw new Error(`${argv.join(' ')}: ${r.spawnError ?? r.stderr.trim()}`);
   return r.stdout;
 }
+
+/**
+ * Gives a command (sshd, and every session it starts) a private tmpfs on $1: what a remote writes
+ * there is on that "host" only, as on a real remote machine. Fixed; the path arrives as $1.
+ */
+const PRIVATE_DIR_SCRIPT = 'mkdir -p "$1" && mount -t tmpfs -o mode=0755 tmpfs "$1" && shift && exec "$@"';
 
 /** Processes by exact name, as `pgrep -a` lists them (empty when none). */
 async function processes(names: string[]): Promise<string> {
@@ -88,7 +94,11 @@ export async function sshScenarios(input: { root: string }): Promise<SshScenario
   }
   await writeSshKeys(dir);
   const servers: Background[] = [];
-  for (const [ns, , , there] of mgmt) servers.push(await startSshd(dir, ns, there, 22));
+  // Each host's sshd sees its own /run/mplsgre, hidden from this (the operator's) namespace.
+  const wrap = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', PRIVATE_DIR_SCRIPT, 'sh', STATE_DIR];
+  for (const [ns, , , there] of mgmt) servers.push(await startSshd(dir, ns, there, 22, { wrap }));
+  const onRemote = async (target: string, argv: string[]): Promise<string> =>
+    (await execLocal('ssh', ['-F', sshConfig, '-o', 'BatchMode=yes', target.slice('ssh:'.length), ...argv], { timeoutMs: 30_000 })).stdout.trim();
   const targets = { A: 'ssh:root@192.0.2.2', B: 'ssh:root@192.0.2.6' };
   const sshFile = join(dir, 'seed-ssh.yaml');
   await writeFile(sshFile, SEED.replace(/target: local/, `target: ${targets.A}`).replace(/target: local/, `target: ${targets.B}`));
@@ -105,17 +115,22 @@ export async function sshScenarios(input: { root: string }): Promise<SshScenario
   // 1. over ssh
   await cli('ssh-up', 'up', sshFile, '--ssh-config', sshConfig);
   snapshots.sshUpA = await snapshot(nsA);
+  // The records are on the hosts: read there, absent here.
   facts.stateAfterUp = Object.fromEntries(await Promise.all(Object.values(targets).map(async (t) => {
-    const f = stateFile(t);
-    if (!existsSync(f)) return [t, null] as const;
-    const rec = JSON.parse(await readFile(f, 'utf8')) as { target: string; host: string; steps: { outcome: string }[] };
-    return [t, { mode: (statSync(f).mode & 0o777).toString(8), target: rec.target, host: rec.host, changed: rec.steps.filter((s) => s.outcome === 'changed').length }] as const;
+    const [text, mode] = await Promise.all([onRemote(t, ['cat', stateFile(t)]), onRemote(t, ['stat', '-c', '%a', stateFile(t)])]);
+    if (!text) return [t, null] as const;
+    const rec = JSON.parse(text) as { target: string; host: string; steps: { outcome: string }[] };
+    return [t, { mode, target: rec.target, host: rec.host, changed: rec.steps.filter((x) => x.outcome === 'changed').length }] as const;
   })));
+  facts.localStateDuringUp = Object.values(targets).filter((t) => existsSync(stateFile(t)));
+  const captureDirs = async (): Promise<string[]> => (await readdir('/tmp')).filter((f) => f.startsWith('mplsgre-verify-'));
+  const dirsBefore = await captureDirs();
   await cli('ssh-verify', 'verify', sshFile, '--count', '10', '--ssh-config', sshConfig);
   facts.processesAfterVerify = await processes(['tcpdump', 'ping', 'ssh']);
+  facts.captureDirsLeft = (await captureDirs()).filter((d) => !dirsBefore.includes(d));
   await cli('ssh-down', 'down', sshFile, '--ssh-config', sshConfig);
   facts.processesAfterDown = await processes(['tcpdump', 'ping', 'ssh']);
-  facts.stateAfterDown = Object.values(targets).filter((t) => existsSync(stateFile(t)));
+  facts.stateAfterDown = Object.fromEntries(await Promise.all(Object.values(targets).map(async (t) => [t, await onRemote(t, ['ls', '-A', STATE_DIR])] as const)));
   snapshots.sshAfterA = await snapshot(nsA);
   snapshots.sshAfterB = await snapshot(nsB);
 

@@ -34,7 +34,8 @@ describe('kernel tier: up, verify, down across two ssh hosts in user-mode Linux'
     expect(JSON.stringify(s.snapshots.sshUpA!.mpls)).to.contain('"dst":"101"');
   });
 
-  it('each host holds the record of what up changed there: 0600, named by its ssh target', () => {
+  it('each host holds the record of what up changed there (read over ssh; absent from this machine): 0600, named by its ssh target', () => {
+    expect(s.facts.localStateDuringUp, 'records on the operator\'s machine').to.deep.equal([]);
     const st = s.facts.stateAfterUp as Record<string, { mode: string; target: string; host: string; changed: number } | null>;
     for (const [name, target] of Object.entries(s.targets)) {
       expect(st[target], `record of ${target}`).to.not.equal(null);
@@ -60,18 +61,19 @@ describe('kernel tier: up, verify, down across two ssh hosts in user-mode Linux'
     for (const c of r.captures) expect(c.captured, c.host).to.be.at.least(40);
   });
 
-  it('verify leaves no tcpdump, ping or ssh process behind; down neither', () => {
+  it('verify leaves no tcpdump, ping or ssh process and no capture directory behind; down no process', () => {
     expect(s.facts.processesAfterVerify).to.equal('');
     expect(s.facts.processesAfterDown).to.equal('');
+    expect(s.facts.captureDirsLeft, 'remote capture directories').to.deep.equal([]);
   });
 
-  it('down over ssh removes everything, restores the sysctls and the records are gone', () => {
+  it('down over ssh removes everything, restores the sysctls, and the record on each host is gone', () => {
     expect(run('ssh-down').code, run('ssh-down').stderr).to.equal(0);
     const r = result<RemoveResult>('ssh-down');
     expect(r.ok).to.equal(true);
     expect(r.unrecorded).to.deep.equal([]);
     expect(r.undone).to.equal(result<ApplyResult>('ssh-up').changed);
-    expect(s.facts.stateAfterDown).to.deep.equal([]);
+    expect(s.facts.stateAfterDown).to.deep.equal(Object.fromEntries(Object.values(s.targets).map((t) => [t, ''])));
     expect(s.snapshots.sshAfterA).to.deep.equal(s.snapshots.beforeA);
     expect(s.snapshots.sshAfterB).to.deep.equal(s.snapshots.beforeB);
   });

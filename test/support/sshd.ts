@@ -65,8 +65,8 @@ export async function writeSshKeys(dir: string): Promise<void> {
   ].join('\n'));
 }
 
-/** Runs sshd in `netns` on address:port with the keys of writeSshKeys(dir); resolves once it listens. */
-export async function startSshd(dir: string, netns: string, address: string, port: number, opts: { env?: Record<string, string>; extra?: readonly string[] } = {}): Promise<Background> {
+/** Runs sshd in `netns` on address:port with the keys of writeSshKeys(dir), after `wrap` (an argv prefix) if given; resolves once it listens. */
+export async function startSshd(dir: string, netns: string, address: string, port: number, opts: { env?: Record<string, string>; extra?: readonly string[]; wrap?: readonly string[] } = {}): Promise<Background> {
   // sshd refuses to start without its privilege separation directory.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const config = join(dir, `sshd-${netns}-${port}.conf`);
@@ -90,7 +90,7 @@ export async function startSshd(dir: string, netns: string, address: string, por
     ...(opts.extra ?? []),
     '',
   ].join('\n'));
-  const proc = startLocal('ip', ['netns', 'exec', netns, SSHD, '-D', '-e', '-f', config], { timeoutMs: 30 * 60_000 });
+  const proc = startLocal('ip', ['netns', 'exec', netns, ...(opts.wrap ?? []), SSHD, '-D', '-e', '-f', config], { timeoutMs: 30 * 60_000 });
   try {
     await proc.waitForLine(/Server listening on/, 10_000);
   } catch (err) {
