@@ -122,8 +122,8 @@ export class StateStore {
   }
 }
 
-/** The store for bound hosts: ssh targets keep their record on the remote host, the others here. */
+/** The store for hosts keyed by target: remote ones (ssh) keep their record on the host, the others here. */
 export function stateStoreFor(hosts: ReadonlyMap<string, Host>, dir?: string): StateStore {
-  const backends = new Map([...hosts].filter(([target]) => target.startsWith('ssh:')).map(([target, host]) => [target, hostStateBackend(host)]));
+  const backends = new Map([...hosts].filter(([, host]) => host.remote).map(([target, host]) => [target, hostStateBackend(host)]));
   return new StateStore(dir, (target) => backends.get(target) ?? localStateBackend);
 }

@@ -198,8 +198,8 @@ export class SshHost implements Host {
       stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
         const remote = exited ? undefined : await Promise.race([pid, bg.done.then(() => undefined)]);
         if (remote !== undefined && !exited) {
-          await this.exec('kill', ['-s', signal.replace(/^SIG/, ''), String(remote)], { timeoutMs: 5_000 });
-          const ended = await Promise.race([bg.done, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5_000).unref())]);
+          const k = await this.exec('kill', ['-s', signal.replace(/^SIG/, ''), String(remote)], { timeoutMs: 5_000 });
+          const ended = k.failed ? undefined : await Promise.race([bg.done, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5_000).unref())]);
           if (ended) return ended;
         }
         // Ending the connection hangs up the remote terminal: SIGHUP.

@@ -16,6 +16,7 @@ const state = (tunnel: string, target: string, n = 1): HostState => ({
 class Recorder extends LocalHost {
   readonly calls: { argv: string[]; input: string | undefined }[] = [];
   override readonly name = 'ssh:recorder';
+  readonly remote = true;
   override exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
     this.calls.push({ argv: [file, ...args], input: opts?.input });
     return super.exec(file, args, opts);
