@@ -35,8 +35,10 @@ export async function startSniffer(host: Host, iface: string, file: string, filt
     file,
     async stop() {
       const r = await bg.stop('SIGINT');
-      const captured = /(\d+) packets? captured/.exec(r.stderr)?.[1];
-      const dropped = /(\d+) packets? dropped by kernel/.exec(r.stderr)?.[1];
+      // Over ssh the terminal merges tcpdump's stderr into stdout.
+      const said = `${r.stderr}\n${r.stdout}`;
+      const captured = /(\d+) packets? captured/.exec(said)?.[1];
+      const dropped = /(\d+) packets? dropped by kernel/.exec(said)?.[1];
       return {
         iface, file, stderr: r.stderr,
         ...(captured ? { captured: Number(captured) } : {}),

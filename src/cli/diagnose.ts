@@ -8,7 +8,7 @@ import { quote } from '../core/show.js';
 import { renderDiagnoseText } from '../report/diagnose-text.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
 import { str } from './parse.js';
-import { hostFromOptions } from './target.js';
+import { hostFromOptions, sshConfigOption } from './target.js';
 
 /** A transcript is text a person pasted: more than this is not one. */
 export const MAX_INPUT_BYTES = 1024 * 1024;
@@ -85,7 +85,7 @@ export function diagnoseCli(stdin: () => StdinSource = () => processStdin()): Cl
   return {
     name: 'diagnose',
     summary: 'which cause an error message has on this host, with the evidence and the fix',
-    usage: `mplsgre diagnose [--command CMD] [--netns NAME] [--iface IF] [--labels L,L] [--kernel-config PATH]
+    usage: `mplsgre diagnose [--command CMD] [--netns NAME | --ssh [user@]host[:port] [--ssh-config FILE]] [--iface IF] [--labels L,L] [--kernel-config PATH]
                 [--format text|json] [--json] [--out FILE] (MESSAGE | -)
 
   MESSAGE   one error line as the tool printed it, in quotes
@@ -100,6 +100,8 @@ An unknown message says so and includes the result of mplsgre check.`,
       ...COMMON_OPTIONS,
       command: { type: 'string' },
       netns: { type: 'string' },
+      ssh: { type: 'string' },
+      'ssh-config': { type: 'string' },
       iface: { type: 'string' },
       labels: { type: 'string' },
       'kernel-config': { type: 'string' },
@@ -129,7 +131,7 @@ An unknown message says so and includes the result of mplsgre check.`,
         if (/[\u0000]/.test(message)) throw new UsageError('MESSAGE', `${quote(message.slice(0, 40))} contains a NUL byte`);
         input = { kind: 'message', text: message };
       }
-      const host = await hostFromOptions({ netns });
+      const host = await hostFromOptions({ netns, ssh: str(values.ssh), sshExtras: await sshConfigOption(values['ssh-config']) });
       const report = await diagnoseCommand({
         host, input, labels,
         ...(command !== undefined ? { command } : {}),

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { UsageError } from '../core/errors.js';
 import { parseTarget } from '../core/target.js';
 import type { Host } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
+import type { SshExtras } from '../host/targets.js';
+import { str } from './parse.js';
 
 /** `--ssh` takes `ssh:[user@]host[:port]` or the same without the `ssh:` prefix. */
 export function parseSshOption(value: string, field: string): Extract<ReturnType<typeof parseTarget>, { kind: 'ssh' }> {
@@ -15,15 +18,25 @@ export function parseSshOption(value: string, field: string): Extract<ReturnType
  * The host a command examines: this machine, a named network namespace on it, or a remote
  * machine over ssh (`--ssh`; it must answer, else exit 3). --netns and --ssh exclude each other.
  */
-export async function hostFromOptions(o: { netns: string | undefined; ssh?: string | undefined }): Promise<Host> {
+export async function hostFromOptions(o: { netns: string | undefined; ssh?: string | undefined; sshExtras?: SshExtras }): Promise<Host> {
   if (o.netns !== undefined && o.ssh !== undefined) throw new UsageError('--ssh', '--ssh and --netns exclude each other: pick one host');
   if (o.ssh !== undefined) {
     const target = parseSshOption(o.ssh, '--ssh');
     const { hostForTarget } = await import('../host/targets.js');
-    return hostForTarget(target);
+    return hostForTarget(target, o.sshExtras);
   }
   if (o.netns === undefined) return new LocalHost();
   if (!existsSync(`/run/netns/${o.netns}`)) throw new UsageError('--netns', `no network namespace "${o.netns}" (ip netns list)`);
   const { NetnsHost } = await import('../host/netns.js');
   return new NetnsHost(o.netns);
+}
+
+/** `--ssh-config FILE`: the ssh_config the OpenSSH client reads instead of ~/.ssh/config (ssh -F). */
+export async function sshConfigOption(value: unknown): Promise<SshExtras> {
+  const file = str(value);
+  if (file === undefined) return {};
+  await readFile(file).catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError('--ssh-config', `cannot read ${file}: ${err.code ?? err.message}`);
+  });
+  return { configFile: file };
 }

@@ -6,6 +6,7 @@ import { ExitCode, UsageError } from '../core/errors.js';
 import { renderApply, renderRemove, renderVerify } from '../report/tunnel-text.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
 import { intOption, str } from './parse.js';
+import { sshConfigOption } from './target.js';
 
 export function fileArg(positionals: readonly string[], name = 'FILE'): string {
   if (positionals.length !== 1) throw new UsageError(name, positionals.length ? `one topology file expected, got ${positionals.length} arguments` : 'a topology file is required (e.g. examples/seed.yaml)');
@@ -28,16 +29,16 @@ export const plan: CliCommand = {
 export const up: CliCommand = {
   name: 'up',
   summary: 'configure both ends; transactional (a failure undoes everything) and idempotent',
-  usage: 'mplsgre up FILE [--dry-run] [--json]',
+  usage: 'mplsgre up FILE [--dry-run] [--ssh-config FILE] [--json]',
   formats: ['text'],
-  options: { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean' } },
+  options: { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean' }, 'ssh-config': { type: 'string' } },
   async run(values, positionals, ctx) {
     const file = fileArg(positionals);
     if (values['dry-run']) {
       const r = await planCommand({ file });
       return { result: { dryRun: true, plan: r.plan }, exitCode: ExitCode.ok, render: { text: () => r.text } };
     }
-    const r = await upCommand({ file, onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
+    const r = await upCommand({ file, ssh: await sshConfigOption(values['ssh-config']), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderApply(r, style) } };
   },
 };
@@ -45,11 +46,11 @@ export const up: CliCommand = {
 export const down: CliCommand = {
   name: 'down',
   summary: 'remove what up created and restore the sysctl values it recorded',
-  usage: 'mplsgre down FILE [--json]',
+  usage: 'mplsgre down FILE [--ssh-config FILE] [--json]',
   formats: ['text'],
-  options: { ...COMMON_OPTIONS },
-  async run(_values, positionals, ctx) {
-    const r = await downCommand({ file: fileArg(positionals), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
+  options: { ...COMMON_OPTIONS, 'ssh-config': { type: 'string' } },
+  async run(values, positionals, ctx) {
+    const r = await downCommand({ file: fileArg(positionals), ssh: await sshConfigOption(values['ssh-config']), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderRemove(r, style) } };
   },
 };
@@ -57,15 +58,15 @@ export const down: CliCommand = {
 export const verify: CliCommand = {
   name: 'verify',
   summary: 'ping both ways under tcpdump and prove each direction carries its label inside GRE',
-  usage: 'mplsgre verify FILE [--count N] [--interval SECONDS] [--no-mtu] [--json]',
+  usage: 'mplsgre verify FILE [--count N] [--interval SECONDS] [--no-mtu] [--ssh-config FILE] [--json]',
   formats: ['text'],
-  options: { ...COMMON_OPTIONS, count: { type: 'string' }, interval: { type: 'string' }, 'no-mtu': { type: 'boolean' } },
+  options: { ...COMMON_OPTIONS, count: { type: 'string' }, interval: { type: 'string' }, 'no-mtu': { type: 'boolean' }, 'ssh-config': { type: 'string' } },
   async run(values, positionals, ctx) {
     const count = intOption(values.count, '--count', 1, 100_000, 5);
     const given = str(values.interval);
     const interval = given === undefined ? 0.01 : /^(0|[1-9][0-9]*)(\.[0-9]+)?$/.test(given) ? Number(given) : Number.NaN;
     if (!(interval >= 0.002 && interval <= 10)) throw new UsageError('--interval', `must be a number of seconds from 0.002 to 10 (got "${str(values.interval)}")`);
-    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], log: ctx.log });
+    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], log: ctx.log, ssh: await sshConfigOption(values['ssh-config']) });
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderVerify(r, style) } };
   },
 };

@@ -3,7 +3,8 @@ import { plan as makePlan, type Plan } from '../core/planner.js';
 import { loadTopology, type Topology } from '../core/topology.js';
 import type { Host } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
-import { hostForTarget } from '../host/targets.js';
+import { hostForTarget, type SshExtras } from '../host/targets.js';
+import { formatTarget } from '../core/target.js';
 import { ProbeContext } from '../probes/context.js';
 import { CAP_NET_ADMIN, CAP_NET_RAW, hasCap, privileges } from '../probes/tools.js';
 
@@ -21,15 +22,23 @@ export async function requireCaps(what: string, raw = false): Promise<void> {
   if (missing.length) throw new EnvironmentError(`${what} needs ${missing.join(' and ')} (run as root); nothing was changed`);
 }
 
+/** How ssh targets are reached (`--ssh-config`). */
+export type SshOptions = SshExtras;
+
 /**
  * Loads the topology (usage errors first), plans it, and binds each host to its target. With
  * `caps`, this process's capabilities are checked before any host is contacted: exit 3 naming
  * the missing one, not a namespace or ssh error it would cause later.
  */
-export async function bind(file: string | Topology, caps?: { command: string; raw?: boolean }): Promise<Bound> {
+export async function bind(file: string | Topology, caps?: { command: string; raw?: boolean }, ssh: SshOptions = {}): Promise<Bound> {
   const topology = typeof file === 'string' ? await loadTopology(file) : file;
   if (caps) await requireCaps(caps.command, caps.raw);
   const plan = makePlan(topology);
-  const hosts = new Map(await Promise.all(topology.hosts.map(async (h) => [h.name, await hostForTarget(h.target)] as const)));
+  const hosts = new Map(await Promise.all(topology.hosts.map(async (h) => [h.name, await hostForTarget(h.target, ssh)] as const)));
   return { topology, plan, hosts };
+}
+
+/** The bound hosts keyed by their target as the state store names it (`ssh:root@b`, `netns:A`). */
+export function hostsByTarget(b: Bound): ReadonlyMap<string, Host> {
+  return new Map(b.topology.hosts.map((h) => [formatTarget(h.target), b.hosts.get(h.name)!]));
 }

@@ -1,15 +1,15 @@
 import { applyPlan, type ApplyResult, type StepReport } from '../engine/apply.js';
-import { StateStore } from '../engine/state.js';
+import { type StateStore, stateStoreFor } from '../engine/state.js';
 import { diagnoseCommand, type DiagnoseReport } from './diagnose.js';
-import { bind } from './tunnel.js';
+import { bind, hostsByTarget, type SshOptions } from './tunnel.js';
 
 /** `up`'s result: a failure carries the diagnosis of the message its command printed. */
 export type UpResult = ApplyResult & { readonly diagnosis?: DiagnoseReport };
 
 /** `mplsgre up FILE`: configures both ends; transactional and idempotent. */
-export async function upCommand(opts: { file: string; store?: StateStore; onStep?: (r: StepReport) => void }): Promise<UpResult> {
-  const b = await bind(opts.file, { command: 'up' });
-  const r = await applyPlan(b.plan, b.hosts, opts.store ?? new StateStore(), opts.onStep ? { onStep: opts.onStep } : {});
+export async function upCommand(opts: { file: string; store?: StateStore; onStep?: (r: StepReport) => void; ssh?: SshOptions }): Promise<UpResult> {
+  const b = await bind(opts.file, { command: 'up' }, opts.ssh);
+  const r = await applyPlan(b.plan, b.hosts, opts.store ?? stateStoreFor(hostsByTarget(b)), opts.onStep ? { onStep: opts.onStep } : {});
   if (r.ok || !r.failure) return r;
   // Diagnosed after the rollback, on the host where the step failed, as the user would.
   const host = b.hosts.get(r.failure.host)!;

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeFile } from '../capture/index.js';
+import { decodeBuffer } from '../capture/index.js';
 import type { PacketRecord } from '../capture/record.js';
 import { startSniffer, type Sniffer } from '../capture/sniffer.js';
 import { parsePing, type PingSummary } from '../core/ping.js';
@@ -69,17 +69,30 @@ async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, int
   return { summary: parsePing(r.stdout), stderr: r.stderr.trim() };
 }
 
-async function readAll(file: string): Promise<PacketRecord[]> {
-  const out: PacketRecord[] = [];
-  for await (const batch of (await decodeFile(file)).batches()) out.push(...batch);
-  return out;
+/** A capture as the host that wrote it holds it: over ssh, binary-safe through readFiles. */
+async function readAll(host: Host, file: string): Promise<PacketRecord[]> {
+  const [f] = await host.readFiles([file]);
+  if (!f?.ok) throw new Error(`${host.name}: cannot read ${file}: ${f?.error ?? 'no answer'}`);
+  return decodeBuffer(f.data);
+}
+
+/**
+ * Where a host's capture goes: the local run directory (local and netns hosts share this
+ * machine's files), or a fresh private directory on a remote host, removed by `drop`.
+ */
+async function captureDir(host: Host, local: string): Promise<{ dir: string; drop: () => Promise<void> }> {
+  if (!host.remote) return { dir: local, drop: async () => undefined };
+  const r = await host.exec('mktemp', ['-d', '/tmp/mplsgre-verify-XXXXXX'], { timeoutMs: 10_000 });
+  const dir = r.stdout.trim();
+  if (r.failed || !dir.startsWith('/tmp/mplsgre-verify-')) throw new Error(`${host.name}: cannot create a capture directory: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  return { dir, drop: async () => void (await host.exec('rm', ['-rf', '--', dir], { timeoutMs: 10_000 })) };
 }
 
 /** Polls a capture until it holds `want` matching packets or `boundMs` passes: no fixed sleep. */
-async function settle(file: string, want: number, match: (rs: PacketRecord[]) => number, boundMs: number): Promise<void> {
+async function settle(host: Host, file: string, want: number, match: (rs: PacketRecord[]) => number, boundMs: number): Promise<void> {
   const until = performance.now() + boundMs;
   for (;;) {
-    const have = await readAll(file).then(match, () => 0);
+    const have = await readAll(host, file).then(match, () => 0);
     if (have >= want || performance.now() > until) return;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -120,12 +133,14 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
   const hostOf = (h: HostSpec): Host => hosts.get(h.name)!;
   const dir = await mkdtemp(join(runtimeDir(), 'mplsgre-verify-'));
   const sniffers: { host: string; s: Sniffer }[] = [];
+  const dirs = new Map<string, { dir: string; drop: () => Promise<void> }>();
   try {
+    await Promise.all([a, b].map(async (h) => dirs.set(h.name, await captureDir(hostOf(h), dir))));
     // One capture per host on every interface: the tunnel's packets (bare MPLS) and the
     // underlay's (GRE to or from the peer) are told apart by their headers, and each host
     // costs one tcpdump instead of two.
     const asRoot = process.getuid?.() === 0 ? ['-Z', 'root'] : [];
-    const file = (h: HostSpec): string => join(dir, `${h.name}.pcap`);
+    const file = (h: HostSpec): string => join(dirs.get(h.name)!.dir, `${h.name}.pcap`);
     await Promise.all([[a, b], [b, a]].map(async ([h, peer]) => {
       // libpcap's `mpls` primitive refuses cooked captures; the protocol field says the same.
       // Every GRE packet, not only the peer's: a tunnel sending to the wrong endpoint must show.
@@ -139,13 +154,13 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     // Every reply ping counted has passed every capture point: wait until the files hold them.
     await Promise.all([[a, b], [b, a]].map(async ([from, to], i) => {
       const want = pings[i]!.summary?.received ?? 0;
-      await settle(file(to!), want, (rs) => countEcho(inGre(rs), { src: from!.overlay, dst: to!.overlay, type: 'request' }), 1_000);
-      await settle(file(from!), want, (rs) => countEcho(inGre(rs), { src: to!.overlay, dst: from!.overlay, type: 'reply' }), 1_000);
+      await settle(hostOf(to!), file(to!), want, (rs) => countEcho(inGre(rs), { src: from!.overlay, dst: to!.overlay, type: 'request' }), 1_000);
+      await settle(hostOf(from!), file(from!), want, (rs) => countEcho(inGre(rs), { src: to!.overlay, dst: from!.overlay, type: 'reply' }), 1_000);
     }));
     const stopped = await Promise.all(sniffers.map(async (x) => ({ host: x.host, ...(await x.s.stop()) })));
     const [mtus, captured] = await Promise.all([
       opts.mtu ? Promise.all([[a, b], [b, a]].map(([from, to]) => probeMtu(hostOf(from!), from!, to!, topo.tunnel.name))) : Promise.resolve([]),
-      Promise.all([a, b].map(async (h) => [h.name, await readAll(file(h))] as const)),
+      Promise.all([a, b].map(async (h) => [h.name, await readAll(hostOf(h), file(h))] as const)),
     ]);
     const records = new Map(captured);
     const judged = ([[a, b], [b, a]] as const).map(([from, to], i) => {
@@ -204,6 +219,7 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     };
   } finally {
     await Promise.all(sniffers.map((x) => x.s.stop().catch(() => undefined)));
+    await Promise.all([...dirs.values()].map((d) => d.drop().catch(() => undefined)));
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -61,6 +61,8 @@ export interface Background {
 export interface Host {
   /** Human name for reports: "local", "netns:A", "ssh:root@b". */
   readonly name: string;
+  /** Set when the host's files are not this machine's (ssh): what it writes is read back with readFiles. */
+  readonly remote?: boolean;
   exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** Reads files in one batch where the transport allows; never throws for a missing file. */
   readFiles(paths: readonly string[]): Promise<FileRead[]>;

@@ -31,6 +31,16 @@ export const READ_FILES_ENCODED_SCRIPT =
 export const REMOTE_TIMEOUT_SCRIPT =
   't=$1; shift; if command -v timeout >/dev/null 2>&1; then exec timeout -k 2 "$t" "$@"; else exec "$@"; fi';
 
+/**
+ * The remote side of start(): prints `MARKER PID`, then becomes the command, bounded by GNU
+ * `timeout --foreground` where the remote has it (it forwards the signals it gets, and stays in
+ * the terminal's foreground group, so a hang-up reaches the command too). Fixed; the marker,
+ * seconds and argv arrive as positional arguments.
+ */
+export const REMOTE_START_SCRIPT =
+  'printf "%s %s\\n" "$1" "$$"; t=$2; shift 2; ' +
+  'if timeout --foreground -k 2 5 true 2>/dev/null; then exec timeout --foreground -k 2 "$t" "$@"; fi; exec "$@"';
+
 /** ssh exits 255 when it could not connect or authenticate (or the remote command exited 255). */
 export const SSH_CONNECT_FAILURE = 255;
 
@@ -65,6 +75,7 @@ const OPTION = /^[A-Za-z][A-Za-z0-9]*=[^\n]*$/;
  */
 export class SshHost implements Host {
   readonly name: string;
+  readonly remote = true;
   readonly destination: string;
   private readonly controlDir: string;
   private readonly deadline: number | undefined;
@@ -161,11 +172,40 @@ export class SshHost implements Host {
   /**
    * Runs the command over its own connection (no control master: a multiplexed client hands its
    * stdio to the master and outlives a kill) with `-tt`: the pseudo-terminal makes the remote
-   * process (tcpdump) get SIGHUP when the local ssh is stopped; without one it would run on until
-   * it next writes. The terminal merges stderr into stdout and ends lines with CRLF.
+   * process get SIGHUP when the connection ends, however the local ssh ends (stop, Ctrl-C, this
+   * process killed). The terminal merges stderr into stdout and ends lines with CRLF.
+   * The remote prints its pid first (REMOTE_START_SCRIPT), so stop() delivers `signal` to the
+   * remote process itself (tcpdump flushes and prints its counts on SIGINT); the local ssh is
+   * ended only when that fails. The remote `timeout` bounds the process even if this machine
+   * dies with the connection open.
    */
   start(file: string, args: readonly string[], opts: StartOptions): Background {
-    return startLocal('ssh', [...this.sshArgs(['-tt'], false), shellCommand([file, ...args])], { ...opts, timeoutMs: this.timeout(opts.timeoutMs) });
+    const timeoutMs = this.timeout(opts.timeoutMs);
+    const marker = `@mplsgre-pid-${randomBytes(6).toString('hex')}`;
+    const words = ['sh', '-c', REMOTE_START_SCRIPT, 'sh', marker, String(Math.max(1, Math.ceil(timeoutMs / 1000))), file, ...args];
+    const bg = startLocal('ssh', [...this.sshArgs(['-tt'], false), shellCommand(words)], { ...opts, timeoutMs: Math.max(1, timeoutMs) + 3_000 });
+    const untrack = trackRemote(bg);
+    void bg.done.then(untrack);
+    const pidLine = new RegExp(`^${marker} (\\d+)`);
+    const pid = bg.waitForLine(pidLine, Math.min(timeoutMs, 15_000)).then((l) => Number(pidLine.exec(l)![1]), () => undefined);
+    let exited = false;
+    void bg.done.then(() => (exited = true));
+    return {
+      argv: [file, ...args],
+      pid: bg.pid,
+      done: bg.done,
+      waitForLine: (re, ms) => bg.waitForLine(re, ms),
+      stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+        const remote = exited ? undefined : await Promise.race([pid, bg.done.then(() => undefined)]);
+        if (remote !== undefined && !exited) {
+          const k = await this.exec('kill', ['-s', signal.replace(/^SIG/, ''), String(remote)], { timeoutMs: 5_000 });
+          const ended = k.failed ? undefined : await Promise.race([bg.done, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5_000).unref())]);
+          if (ended) return ended;
+        }
+        // Ending the connection hangs up the remote terminal: SIGHUP.
+        return bg.stop('SIGTERM');
+      },
+    };
   }
 
   /** Connects, authenticates and runs `true`; starts the control master that later commands share. */
@@ -208,4 +248,29 @@ export function parseEncodedFiles(out: string, nonce: string, paths: readonly st
 function decode(text: string): Buffer {
   if (/[ ]/.test(text)) return Buffer.from(text.replace(/\s+/g, ''), 'hex');
   return Buffer.from(text, 'base64');
+}
+
+/**
+ * The local ssh of every running start(): a SIGINT, SIGTERM or SIGHUP that ends this process
+ * ends them first, so no remote process waits for its timeout. Ctrl-C reaches them anyway
+ * (same process group); a signal sent to this process alone would not.
+ */
+const running = new Set<Background>();
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const bg of running) void bg.stop('SIGTERM');
+  running.clear();
+  for (const s of SIGNALS) process.off(s, onSignal);
+  // Nobody else handles it: die by it, as without this handler.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function trackRemote(bg: Background): () => void {
+  if (running.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  running.add(bg);
+  return () => {
+    running.delete(bg);
+    if (running.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
+  };
 }

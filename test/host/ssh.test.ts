@@ -10,6 +10,10 @@ import { parseEncodedFiles, READ_FILES_ENCODED_SCRIPT, SshHost } from '../../src
 import { EnvironmentError } from '../../src/core/errors.js';
 import { parseTarget } from '../../src/core/target.js';
 import { hostForTarget } from '../../src/host/targets.js';
+import { hostStateBackend, StateStore } from '../../src/engine/state.js';
+import { execLocal } from '../../src/host/spawn.js';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { runCli } from '../support/run-cli.js';
 import { createSshLab, HOSTILE, type SshLab } from '../support/sshd.js';
 import { ShellQuoteError } from '../../src/host/quote.js';
@@ -17,6 +21,8 @@ import { ShellQuoteError } from '../../src/host/quote.js';
 /** A remote process that outlives its output: stopping the local ssh must end it (SIGHUP). */
 const LINGER = 'echo started; exec sleep 3071';
 const PRINT_X = 'printf %s "$X"';
+/** Exits 7 on SIGINT; $1 names its sleep so the test finds it among the machine's processes. */
+const TRAP_INT = 'trap "echo got-INT; exit 7" INT; echo started; sleep "$1" & wait';
 
 describe('SshHost against real sshd in a test namespace', function () {
   this.timeout(60_000);
@@ -128,6 +134,92 @@ describe('SshHost against real sshd in a test namespace', function () {
     expect(gone, 'remote sleep still running after stop').to.equal(true);
   });
 
+  /** A remote process unique to one test: pgrep sees the whole machine, other runs included. */
+  const unique = (): string => String(3000 + Math.floor(Math.random() * 60_000));
+  const running = async (n: string): Promise<boolean> => (await execLocal('pgrep', ['-f', `^sleep ${n}$`])).exitCode === 0;
+  const started = async (n: string): Promise<boolean> => {
+    for (let i = 0; i < 100; i++) {
+      if (await running(n)) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  };
+  const gone = async (n: string): Promise<boolean> => {
+    for (let i = 0; i < 100; i++) {
+      if (!(await running(n))) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  };
+
+  it('start: stop(SIGINT) delivers SIGINT to the remote process itself (tcpdump flushes on it)', async () => {
+    const n = unique();
+    const bg = host.start('sh', ['-c', TRAP_INT, 'sh', n], { timeoutMs: 30_000 });
+    await bg.waitForLine(/started/, 10_000);
+    expect(await running(n)).to.equal(true);
+    const r = await bg.stop('SIGINT');
+    expect(r.stdout).to.match(/got-INT/);
+    expect(r.exitCode, r.stdout).to.equal(7);
+    await execLocal('pkill', ['-f', `^sleep ${n}$`]);
+  });
+
+  it('start: the local ssh killed outright (an interrupted run) ends the remote process (hang-up)', async () => {
+    const n = unique();
+    const bg = host.start('sleep', [n], { timeoutMs: 30_000 });
+    await bg.waitForLine(/^@mplsgre-pid-\w+ \d+/, 10_000);
+    expect(await started(n)).to.equal(true);
+    process.kill(bg.pid!, 'SIGKILL');
+    await bg.done;
+    expect(await gone(n), 'remote sleep still running after its ssh died').to.equal(true);
+  });
+
+  it('start: the remote side bounds the process by itself (timeout exits 124 before the local bound)', async () => {
+    const n = unique();
+    const bg = host.start('sleep', [n], { timeoutMs: 1_000 });
+    const r = await bg.done;
+    expect(r.exitCode, r.stdout).to.equal(124);
+    expect(await gone(n)).to.equal(true);
+  });
+
+  it('start: SIGTERM to a process with remote commands running ends them, and the process dies by it', async () => {
+    const n = unique();
+    const ssh = new URL('../../src/host/ssh.js', import.meta.url).href;
+    const script = `import { SshHost } from ${JSON.stringify(ssh)};
+const h = new SshHost({ host: ${JSON.stringify(lab!.address)}, user: 'root', port: 2222, configFile: ${JSON.stringify(lab!.clientConfig)} });
+const bg = h.start('sleep', [${JSON.stringify(n)}], { timeoutMs: 60000 });
+await bg.waitForLine(/^@mplsgre-pid/, 10000);
+console.log('ready');
+setInterval(() => {}, 1000);`;
+    const { startLocal } = await import('../../src/host/spawn.js');
+    const child = startLocal(process.execPath, ['--input-type=module', '-e', script], { timeoutMs: 30_000 });
+    await child.waitForLine(/ready/, 15_000);
+    expect(await started(n)).to.equal(true);
+    const r = await child.stop('SIGTERM');
+    expect(r.signal).to.equal('SIGTERM');
+    expect(await gone(n), 'remote sleep still running after mplsgre was terminated').to.equal(true);
+  });
+
+  it('the state record of an ssh target lives on that host: atomic 0600 file, hostile tunnel name intact', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mplsgre-ssh-state-'));
+    try {
+      const store = new StateStore(join(dir, 'st'), () => hostStateBackend(host));
+      const mark = `PWNED-${process.pid}`;
+      const tunnel = `x'$(touch ${mark})\`touch ${mark}\`;"*`;
+      const s = { tunnel, host: 'B', target: host.name, updatedAt: new Date().toISOString(), steps: [{ id: 'B.link', outcome: 'changed' as const }] };
+      await store.save(s);
+      // The namespace's sshd shares this machine's files: the record is where the remote wrote it.
+      const files = await readdir(join(dir, 'st'));
+      expect(files).to.deep.equal([`${tunnel}@${host.name.replace(/[^A-Za-z0-9._-]/g, '_')}.json`]);
+      expect((await stat(join(dir, 'st', files[0]!))).mode & 0o777).to.equal(0o600);
+      expect(await store.load(tunnel, host.name)).to.deep.equal(s);
+      await store.remove(tunnel, host.name);
+      expect(await readdir(join(dir, 'st'))).to.deep.equal([]);
+      expect(existsSync(join('/root', mark)) || existsSync(mark)).to.equal(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an overall timeout bounds every command of the host', async () => {
     const h = make(2222, { overallTimeoutMs: 1_500 });
     const r = await h.exec('sleep', ['5'], { timeoutMs: 10_000 });
@@ -171,6 +263,20 @@ describe('SshHost against real sshd in a test namespace', function () {
         expect((JSON.parse(r.stdout) as { error: { field: string } }).error.field).to.equal('--ssh');
       });
     }
+    it('diagnose --ssh examines the remote host and names it', async () => {
+      const r = await runCli(['diagnose', '--ssh', `root@${lab!.address}:2222`, '--ssh-config', lab!.clientConfig, '--json', 'RTNETLINK answers: File exists']);
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+      const report = (JSON.parse(r.stdout) as { result: { target: string; findings: unknown[] } }).result;
+      expect(report.target).to.equal(`ssh:root@${lab!.address}:2222`);
+      expect(report.findings).to.have.length(1);
+    });
+    it('diagnose --ssh to an unreachable host: exit 3; an unreadable --ssh-config: exit 2 naming it', async () => {
+      const r = await runCli(['diagnose', '--ssh', `root@${lab!.deadAddress}:2222`, '--ssh-config', lab!.clientConfig, '--json', 'RTNETLINK answers: File exists']);
+      expect(r.code).to.equal(3);
+      const bad = await runCli(['diagnose', '--ssh', `root@${lab!.address}:2222`, '--ssh-config', join(lab!.dir, 'missing'), '--json', 'x']);
+      expect(bad.code).to.equal(2);
+      expect((JSON.parse(bad.stdout) as { error: { field: string } }).error.field).to.equal('--ssh-config');
+    });
     it('an unreachable --ssh host is an environment error (exit 3) with ssh\'s reason', async () => {
       const r = await runCli(['check', '--ssh', `root@${lab!.deadAddress}:2222`, '--json']);
       expect(r.code).to.equal(3);

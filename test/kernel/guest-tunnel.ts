@@ -48,7 +48,7 @@ export async function snapshot(ns: string): Promise<Snapshot> {
 }
 
 /** IPv6 configures lo (::1) asynchronously after it comes up: wait for that before a snapshot. */
-async function settled(ns: string): Promise<void> {
+export async function settled(ns: string): Promise<void> {
   const until = Date.now() + 3_000;
   while (Date.now() < until) {
     const r = await execLocal('ip', ['-n', ns, '-6', 'address', 'show', 'dev', 'lo'], { timeoutMs: 5_000 });

@@ -47,6 +47,65 @@ async function must(file: string, args: string[]): Promise<string> {
   return r.stdout;
 }
 
+/**
+ * Host and client keys, authorized_keys, known_hosts and the client's ssh_config (`dir/ssh_config`)
+ * in `dir`: every server started with startSshd(dir, ...) accepts the client and is known to it.
+ */
+export async function writeSshKeys(dir: string): Promise<void> {
+  await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mplsgre-test-host', '-f', join(dir, 'host_key')]);
+  await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mplsgre-test-client', '-f', join(dir, 'id')]);
+  await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'id.pub')));
+  const hostPub = (await readFile(join(dir, 'host_key.pub'), 'utf8')).trim().split(' ').slice(0, 2).join(' ');
+  // One alias for every test server: they share a host key.
+  await writeFile(join(dir, 'known_hosts'), `mplsgre-test ${hostPub}\n`);
+  await writeFile(join(dir, 'ssh_config'), [
+    'Host *',
+    `  IdentityFile ${join(dir, 'id')}`,
+    '  IdentitiesOnly yes',
+    `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
+    '  GlobalKnownHostsFile /dev/null',
+    '  HostKeyAlias mplsgre-test',
+    '  StrictHostKeyChecking yes',
+    '  LogLevel ERROR',
+    '',
+  ].join('\n'));
+}
+
+/** Runs sshd in `netns` on address:port with the keys of writeSshKeys(dir), after `wrap` (an argv prefix) if given; resolves once it listens. */
+export async function startSshd(dir: string, netns: string, address: string, port: number, opts: { env?: Record<string, string>; extra?: readonly string[]; wrap?: readonly string[]; shellRc?: boolean } = {}): Promise<Background> {
+  // sshd refuses to start without its privilege separation directory.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const config = join(dir, `sshd-${netns}-${port}.conf`);
+  await writeFile(config, [
+    `ListenAddress ${address}:${port}`,
+    `HostKey ${join(dir, 'host_key')}`,
+    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+    `PidFile ${join(dir, `sshd-${netns}-${port}.pid`)}`,
+    'PermitRootLogin prohibit-password',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'StrictModes no',
+    'UseDNS no',
+    'MaxStartups 200',
+    'MaxSessions 100',
+    // bash reads ~/.bashrc when sshd runs it, unless it is a nested shell: this machine's root
+    // .bashrc would cost every remote command seconds and touch files outside the test
+    // (`shellRc` keeps it, to measure what such a login costs). sshd keeps its first SetEnv line only.
+    `SetEnv ${Object.entries({ ...(opts.shellRc ? {} : { SHLVL: '1' }), ...opts.env }).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    ...(opts.extra ?? []),
+    '',
+  ].join('\n'));
+  const proc = startLocal('ip', ['netns', 'exec', netns, ...(opts.wrap ?? []), SSHD, '-D', '-e', '-f', config], { timeoutMs: 30 * 60_000 });
+  try {
+    await proc.waitForLine(/Server listening on/, 10_000);
+  } catch (err) {
+    await proc.stop('SIGKILL');
+    throw err;
+  }
+  return proc;
+}
+
 /** Creates the namespace and keys; servers are added with addServer. Clean up with cleanup(), also on failure. */
 export async function createSshLab(): Promise<SshLab> {
   if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: apt-get install -y openssh-server`);
@@ -74,8 +133,6 @@ export async function createSshLab(): Promise<SshLab> {
   };
 
   try {
-    // sshd refuses to start without its privilege separation directory.
-    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     await must('ip', ['netns', 'add', netns]);
     made = true;
     await must('ip', ['link', 'add', vethRoot, 'type', 'veth', 'peer', 'name', vethNs]);
@@ -86,23 +143,7 @@ export async function createSshLab(): Promise<SshLab> {
     await must('ip', ['-n', netns, 'addr', 'add', `${deadAddress}/29`, 'dev', vethNs]);
     await must('ip', ['-n', netns, 'link', 'set', vethNs, 'up']);
     await must('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
-    await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mplsgre-test-host', '-f', join(dir, 'host_key')]);
-    await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mplsgre-test-client', '-f', join(dir, 'id')]);
-    await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'id.pub')));
-    const hostPub = (await readFile(join(dir, 'host_key.pub'), 'utf8')).trim().split(' ').slice(0, 2).join(' ');
-    // One alias for every test server: they share a host key.
-    await writeFile(join(dir, 'known_hosts'), `mplsgre-test ${hostPub}\n`);
-    await writeFile(join(dir, 'ssh_config'), [
-      'Host *',
-      `  IdentityFile ${join(dir, 'id')}`,
-      '  IdentitiesOnly yes',
-      `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
-      '  GlobalKnownHostsFile /dev/null',
-      '  HostKeyAlias mplsgre-test',
-      '  StrictHostKeyChecking yes',
-      '  LogLevel ERROR',
-      '',
-    ].join('\n'));
+    await writeSshKeys(dir);
     await writeFile(join(dir, 'slow.sh'), '#!/bin/sh\nsleep "$MPLSGRE_TEST_DELAY"\nexec /bin/sh -c "$SSH_ORIGINAL_COMMAND"\n');
     await chmod(join(dir, 'slow.sh'), 0o755);
   } catch (err) {
@@ -111,30 +152,12 @@ export async function createSshLab(): Promise<SshLab> {
   }
 
   const addServer = async (port: number, opts: { delayS?: number; realHome?: boolean } = {}): Promise<SshServer> => {
-    const config = join(dir, `sshd-${port}.conf`);
-    const env = [...(opts.realHome ? [] : [`HOME=${dir}`]), ...(opts.delayS ? [`MPLSGRE_TEST_DELAY=${opts.delayS}`] : [])];
-    await writeFile(config, [
-      `ListenAddress ${address}:${port}`,
-      `HostKey ${join(dir, 'host_key')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      `PidFile ${join(dir, `sshd-${port}.pid`)}`,
-      'PermitRootLogin prohibit-password',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'UsePAM no',
-      'StrictModes no',
-      'UseDNS no',
-      'MaxStartups 200',
-      'MaxSessions 100',
-      // sshd keeps only the first SetEnv line: every variable goes on it.
-      ...(env.length ? [`SetEnv ${env.join(' ')}`] : []),
-      ...(opts.delayS ? [`ForceCommand ${join(dir, 'slow.sh')}`] : []),
-      '',
-    ].join('\n'));
-    const proc = startLocal('ip', ['netns', 'exec', netns, SSHD, '-D', '-e', '-f', config], { timeoutMs: 30 * 60_000 });
+    const proc = await startSshd(dir, netns, address, port, {
+      ...(opts.delayS ? { env: { MPLSGRE_TEST_DELAY: String(opts.delayS) }, extra: [`ForceCommand ${join(dir, 'slow.sh')}`] } : {}),
+      ...(opts.realHome ? { shellRc: true } : {}),
+    });
     const server = { port, target: `ssh:root@${address}:${port}`, proc };
     servers.push(server);
-    await proc.waitForLine(/Server listening on/, 10_000);
     return server;
   };
 
