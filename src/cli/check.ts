@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkCommand, type CheckReport } from '../commands/check.js';
 import { ExitCode, UsageError } from '../core/errors.js';
@@ -10,7 +10,7 @@ import { renderCheckHtml } from '../report/html.js';
 import { renderCheckJunit } from '../report/junit.js';
 import { renderCheckPrometheus } from '../report/prometheus.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
-import { jsonDocument, writeAtomic } from './io.js';
+import { jsonDocument, requireSmallFile, writeAtomic } from './io.js';
 import { hostFromOptions } from './target.js';
 import { oneOf, str } from './parse.js';
 
@@ -40,7 +40,7 @@ export const check: CliCommand = {
     const netns = values.netns === undefined ? undefined : parseNetnsName(str(values.netns) ?? '', '--netns');
     const host = await hostFromOptions({ netns, ssh: str(values.ssh) });
     const kernelConfig = str(values['kernel-config']);
-    if (kernelConfig !== undefined) await readable(kernelConfig, '--kernel-config');
+    if (kernelConfig !== undefined) requireSmallFile(kernelConfig, '--kernel-config', MAX_CONFIG_BYTES, 'a kernel config');
     const report = await checkCommand({
       host, labels, ignore, failOn,
       ...(iface ? { iface } : {}),
@@ -60,19 +60,6 @@ export const check: CliCommand = {
     };
   },
 };
-
-async function readable(path: string, field: string): Promise<void> {
-  if (path === '') throw new UsageError(field, 'empty path');
-  try {
-    accessSync(path, constants.R_OK);
-  } catch (err) {
-    throw new UsageError(field, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  // A kernel config is a regular file of a few hundred KiB: /dev/zero or a FIFO would be read forever.
-  const st = statSync(path);
-  if (!st.isFile()) throw new UsageError(field, `${path} is not a regular file`);
-  if (st.size > MAX_CONFIG_BYTES) throw new UsageError(field, `${path} is ${st.size} bytes; a kernel config is at most ${MAX_CONFIG_BYTES}`);
-}
 
 /** reports/HOST-UTCSTAMP.json and .md, beside the working directory. */
 async function writeReports(r: CheckReport): Promise<void> {

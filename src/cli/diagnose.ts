@@ -1,5 +1,3 @@
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
 import { diagnoseCommand } from '../commands/diagnose.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { MAX_CONFIG_BYTES } from '../probes/kernel.js';
@@ -7,6 +5,7 @@ import { parseIfName, parseLabels, parseNetnsName } from '../core/names.js';
 import { quote } from '../core/show.js';
 import { renderDiagnoseText } from '../report/diagnose-text.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
+import { requireSmallFile } from './io.js';
 import { str } from './parse.js';
 import { hostFromOptions, sshConfigOption } from './target.js';
 
@@ -61,16 +60,6 @@ export function processStdin(stream: NodeJS.ReadStream = process.stdin): StdinSo
   };
 }
 
-async function readable(path: string, field: string): Promise<void> {
-  if (path === '') throw new UsageError(field, 'empty path');
-  await access(path, constants.R_OK).catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(field, `cannot read ${path}: ${err.code ?? err.message}`);
-  });
-  const st = await stat(path);
-  if (!st.isFile()) throw new UsageError(field, `${path} is not a regular file`);
-  if (st.size > MAX_CONFIG_BYTES) throw new UsageError(field, `${path} is ${st.size} bytes; a kernel config is at most ${MAX_CONFIG_BYTES}`);
-}
-
 /** The one-line fields: a command is one line a person typed. */
 function oneLineField(value: unknown, field: string, max: number): string {
   const s = str(value);
@@ -117,7 +106,7 @@ An unknown message says so and includes the result of mplsgre check.`,
       const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
       const netns = values.netns === undefined ? undefined : parseNetnsName(str(values.netns) ?? '', '--netns');
       const kernelConfig = str(values['kernel-config']);
-      if (kernelConfig !== undefined) await readable(kernelConfig, '--kernel-config');
+      if (kernelConfig !== undefined) requireSmallFile(kernelConfig, '--kernel-config', MAX_CONFIG_BYTES, 'a kernel config');
       let input: { kind: 'message' | 'transcript'; text: string };
       if (message === '-') {
         const source = stdin();
@@ -131,7 +120,7 @@ An unknown message says so and includes the result of mplsgre check.`,
         if (/[\u0000]/.test(message)) throw new UsageError('MESSAGE', `${quote(message.slice(0, 40))} contains a NUL byte`);
         input = { kind: 'message', text: message };
       }
-      const host = await hostFromOptions({ netns, ssh: str(values.ssh), sshExtras: await sshConfigOption(values['ssh-config']) });
+      const host = await hostFromOptions({ netns, ssh: str(values.ssh), sshExtras: sshConfigOption(values['ssh-config']) });
       const report = await diagnoseCommand({
         host, input, labels,
         ...(command !== undefined ? { command } : {}),

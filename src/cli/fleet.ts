@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_CONCURRENCY, DEFAULT_HOST_TIMEOUT_S, fleetCommand, fleetExitCode, parseInventory, type FleetHost, type FleetReport, type UnreachableHost } from '../commands/fleet.js';
 import type { CheckReport } from '../commands/check.js';
@@ -12,7 +11,8 @@ import { renderFleetHtml } from '../report/html.js';
 import { renderFleetJunit } from '../report/junit.js';
 import { renderFleetPrometheus } from '../report/prometheus.js';
 import { COMMON_OPTIONS, type CliCommand, type CliOutcome } from './command.js';
-import { jsonDocument, writeAtomic } from './io.js';
+import { jsonDocument, readSmallFile, writeAtomic } from './io.js';
+import { sshConfigOption } from './target.js';
 import { intOption, oneOf, str } from './parse.js';
 
 
@@ -48,9 +48,8 @@ export const fleet: CliCommand = {
     const iface = values.iface === undefined ? undefined : parseIfName(str(values.iface) ?? '', '--iface');
     const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
     const failOn = oneOf(values['fail-on'], '--fail-on', ['fail', 'warn'] as const, 'fail');
-    const sshConfig = str(values['ssh-config']);
-    if (sshConfig !== undefined) await readSmallFile(sshConfig, '--ssh-config');
-    const text = utf8Text(await readSmallFile(file, 'INVENTORY'), file, 'INVENTORY');
+    const ssh = sshConfigOption(values['ssh-config']);
+    const text = utf8Text(readSmallFile(file, 'INVENTORY', MAX_FILE_BYTES, 'an inventory'), file, 'INVENTORY');
     const entries = parseInventory(text, file);
     const reportDir = values.report ? join('reports', `fleet-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`) : undefined;
     if (reportDir) mkdirSync(reportDir, { recursive: true });
@@ -59,7 +58,7 @@ export const fleet: CliCommand = {
     const result = await fleetCommand({
       entries, concurrency, timeoutMs: timeoutS * 1000, labels, failOn,
       ...(iface ? { iface } : {}),
-      ...(sshConfig ? { ssh: { configFile: sshConfig } } : {}),
+      ssh,
       onHost: async (host, done, total) => {
         if (ctx.stderrIsTTY) ctx.log(`[${done}/${total}] ${host.target}: ${status(host)}`);
         if (streaming) ctx.write(hostLine(host));
@@ -82,15 +81,6 @@ export function fleetRenderers(result: FleetReport, streamed = false): CliOutcom
     prom: () => renderFleetPrometheus(checked(), lost()),
     ndjson: () => (streamed ? '' : result.hosts.map(hostLine).join('')) + summaryLine(result),
   };
-}
-
-/** A regular file of at most MAX_FILE_BYTES: /dev/zero or a huge file is refused before it is read. */
-async function readSmallFile(path: string, field: string): Promise<Buffer> {
-  const fail = (err: NodeJS.ErrnoException): never => { throw new UsageError(field, `cannot read ${path}: ${err.code ?? err.message}`); };
-  const st = await stat(path).catch(fail);
-  if (!st.isFile()) throw new UsageError(field, `${path} is not a regular file`);
-  if (st.size > MAX_FILE_BYTES) throw new UsageError(field, `${path} is ${st.size} bytes; at most ${MAX_FILE_BYTES}`);
-  return readFile(path).catch(fail);
 }
 
 const status = (h: FleetHost): string => (!h.reachable ? (h.timedOut ? 'timed out' : `unreachable (${h.error})`) : h.ready ? 'ready' : 'not ready');

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { UsageError } from '../core/errors.js';
 import { parseTarget } from '../core/target.js';
 import type { Host } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
 import type { SshExtras } from '../host/targets.js';
+import { requireSmallFile } from './io.js';
 import { str } from './parse.js';
 
 /** `--ssh` takes `ssh:[user@]host[:port]` or the same without the `ssh:` prefix. */
@@ -32,11 +32,12 @@ export async function hostFromOptions(o: { netns: string | undefined; ssh?: stri
 }
 
 /** `--ssh-config FILE`: the ssh_config the OpenSSH client reads instead of ~/.ssh/config (ssh -F). */
-export async function sshConfigOption(value: unknown): Promise<SshExtras> {
+export function sshConfigOption(value: unknown): SshExtras {
   const file = str(value);
   if (file === undefined) return {};
-  await readFile(file).catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError('--ssh-config', `cannot read ${file}: ${err.code ?? err.message}`);
-  });
+  requireSmallFile(file, '--ssh-config', MAX_SSH_CONFIG_BYTES, 'an ssh config');
   return { configFile: file };
 }
+
+/** ssh_config files are a few KiB; this bound only keeps /dev/zero and the like out. */
+const MAX_SSH_CONFIG_BYTES = 1024 * 1024;

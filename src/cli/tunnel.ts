@@ -38,7 +38,7 @@ export const up: CliCommand = {
       const r = await planCommand({ file });
       return { result: { dryRun: true, plan: r.plan }, exitCode: ExitCode.ok, render: { text: () => r.text } };
     }
-    const r = await upCommand({ file, ssh: await sshConfigOption(values['ssh-config']), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
+    const r = await upCommand({ file, ssh: sshConfigOption(values['ssh-config']), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderApply(r, style) } };
   },
 };
@@ -50,7 +50,7 @@ export const down: CliCommand = {
   formats: ['text'],
   options: { ...COMMON_OPTIONS, 'ssh-config': { type: 'string' } },
   async run(values, positionals, ctx) {
-    const r = await downCommand({ file: fileArg(positionals), ssh: await sshConfigOption(values['ssh-config']), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
+    const r = await downCommand({ file: fileArg(positionals), ssh: sshConfigOption(values['ssh-config']), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderRemove(r, style) } };
   },
 };
@@ -66,7 +66,7 @@ export const verify: CliCommand = {
     const given = str(values.interval);
     const interval = given === undefined ? 0.01 : /^(0|[1-9][0-9]*)(\.[0-9]+)?$/.test(given) ? Number(given) : Number.NaN;
     if (!(interval >= 0.002 && interval <= 10)) throw new UsageError('--interval', `must be a number of seconds from 0.002 to 10 (got "${str(values.interval)}")`);
-    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], log: ctx.log, ssh: await sshConfigOption(values['ssh-config']) });
+    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], log: ctx.log, ssh: sshConfigOption(values['ssh-config']) });
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderVerify(r, style) } };
   },
 };

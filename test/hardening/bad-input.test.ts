@@ -100,7 +100,10 @@ add(['diagnose', opt('kernel-config', '/dev/zero'), MESSAGE], '--kernel-config')
 add(['diagnose'], 'MESSAGE');
 add(['diagnose', 'RTNETLINK', 'answers'], 'MESSAGE');
 for (const v of ['', '   ', 'a\u0000b']) add(['diagnose', v], 'MESSAGE');
-add(['diagnose', MESSAGE, opt('ssh', 'host')], '--ssh');
+for (const v of SSH) add(['diagnose', MESSAGE, opt('ssh', v)], '--ssh');
+add(['diagnose', MESSAGE, '--netns=A', '--ssh=host'], '--ssh');
+add(['diagnose', MESSAGE, opt('ssh-config', join(dir, 'no-such-config')), '--ssh=ssh:host'], '--ssh-config');
+for (const cmd of ['up', 'verify', 'down']) add([cmd, opt('ssh-config', '/dev/zero'), seed], '--ssh-config');
 
 // ---- capture decode ----
 add(['capture'], 'subcommand');
