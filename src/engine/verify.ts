@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeFile } from '../capture/index.js';
+import { CaptureTail } from '../capture/index.js';
 import type { PacketRecord } from '../capture/record.js';
 import { startSniffer, type Sniffer } from '../capture/sniffer.js';
 import { parsePing, type PingSummary } from '../core/ping.js';
 import type { HostSpec, Topology } from '../core/topology.js';
 import { rootCause, type PathFacts, type RootCause, type Stage } from '../core/root-cause.js';
 import { countEcho, greByDestination, judgeDirection, labelsOf } from '../core/verdict.js';
+import { EchoTally } from './echo-tally.js';
 import { pathFacts } from './path-facts.js';
 import type { Host } from '../host/host.js';
 import { runtimeDir } from '../host/runtime-dir.js';
@@ -51,36 +52,56 @@ export interface VerifyResult {
   readonly tunnel: string;
   readonly count: number;
   readonly directions: readonly DirectionResult[];
-  readonly captures: readonly { host: string; iface: string; captured?: number; droppedByKernel?: number }[];
+  /** Per host: tcpdump's own counts, and the packets decoded from its file (equal to `captured` when nothing was lost). */
+  readonly captures: readonly { host: string; iface: string; captured?: number; droppedByKernel?: number; decoded: number }[];
   readonly durationMs: number;
 }
 
 export interface VerifyOptions {
   readonly count: number;
-  /** Seconds between pings; root may go down to 0.002. */
+  /** Seconds between pings; below 0.002 only as root (iputils); 0: the next as soon as a reply is in. */
   readonly interval: number;
   readonly mtu: boolean;
   readonly log?: (line: string) => void;
 }
 
 async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, interval: number, extra: readonly string[] = []): Promise<{ summary: PingSummary | undefined; stderr: string }> {
-  const deadline = Math.ceil(count * interval + 2);
+  // -i 0 sends each request once the last reply is in, or 10 ms after it when none comes
+  const deadline = Math.ceil(count * (interval > 0 ? interval : 0.01) + 2);
   const r = await host.exec('ping', ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', '1', '-w', String(deadline), '-I', from.overlay, ...extra, to.overlay], { timeoutMs: (deadline + 5) * 1000 });
   return { summary: parsePing(r.stdout), stderr: r.stderr.trim() };
 }
 
-async function readAll(file: string): Promise<PacketRecord[]> {
-  const out: PacketRecord[] = [];
-  for await (const batch of (await decodeFile(file)).batches()) out.push(...batch);
-  return out;
+/** One host's capture file, decoded as tcpdump writes it into a tally of its echo packets. */
+class WatchedCapture {
+  readonly tally = new EchoTally();
+  private readonly tail: CaptureTail;
+
+  constructor(readonly file: string) {
+    this.tail = new CaptureTail(file);
+  }
+
+  /** Decodes what was written since the last poll; `final` once tcpdump has stopped. */
+  poll(final = false): Promise<number> {
+    return this.tail.poll((r) => this.tally.add(r), final);
+  }
+
+  close(): Promise<void> {
+    return this.tail.close();
+  }
 }
 
-/** Polls a capture until it holds `want` matching packets or `boundMs` passes: no fixed sleep. */
-async function settle(file: string, want: number, match: (rs: PacketRecord[]) => number, boundMs: number): Promise<void> {
-  const until = performance.now() + boundMs;
+/**
+ * Reads the captures as they grow until `done` says they hold what ping counted, or until no
+ * new packet has come for `quietMs`: no fixed sleep, and each poll decodes only new bytes.
+ */
+async function settle(captures: readonly WatchedCapture[], done: () => boolean, quietMs: number): Promise<void> {
+  let lastNews = performance.now();
   for (;;) {
-    const have = await readAll(file).then(match, () => 0);
-    if (have >= want || performance.now() > until) return;
+    const news = await Promise.all(captures.map((c) => c.poll().catch(() => 0)));
+    if (done()) return;
+    if (news.some((n) => n > 0)) lastNews = performance.now();
+    else if (performance.now() - lastNews > quietMs) return;
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -120,12 +141,15 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
   const hostOf = (h: HostSpec): Host => hosts.get(h.name)!;
   const dir = await mkdtemp(join(runtimeDir(), 'mplsgre-verify-'));
   const sniffers: { host: string; s: Sniffer }[] = [];
+  const watched = new Map<string, WatchedCapture>();
   try {
     // One capture per host on every interface: the tunnel's packets (bare MPLS) and the
     // underlay's (GRE to or from the peer) are told apart by their headers, and each host
     // costs one tcpdump instead of two.
     const asRoot = process.getuid?.() === 0 ? ['-Z', 'root'] : [];
     const file = (h: HostSpec): string => join(dir, `${h.name}.pcap`);
+    for (const h of [a, b]) watched.set(h.name, new WatchedCapture(file(h)));
+    const tally = (h: HostSpec): EchoTally => watched.get(h.name)!.tally;
     await Promise.all([[a, b], [b, a]].map(async ([h, peer]) => {
       // libpcap's `mpls` primitive refuses cooked captures; the protocol field says the same.
       // Every GRE packet, not only the peer's: a tunnel sending to the wrong endpoint must show.
@@ -135,22 +159,22 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     }));
     opts.log?.(`capturing on ${sniffers.map((x) => `${x.host}:${x.s.iface}`).join(', ')}`);
     const pings = await Promise.all([[a, b], [b, a]].map(([from, to]) => ping(hostOf(from!), from!, to!, opts.count, opts.interval)));
-    const inGre = (rs: PacketRecord[]): PacketRecord[] => rs.filter((r) => r.gre);
+    const inGre = (r: PacketRecord): boolean => r.gre !== undefined;
     // Every reply ping counted has passed every capture point: wait until the files hold them.
-    await Promise.all([[a, b], [b, a]].map(async ([from, to], i) => {
+    const arrived = (): boolean => ([[a, b], [b, a]] as const).every(([from, to], i) => {
       const want = pings[i]!.summary?.received ?? 0;
-      await settle(file(to!), want, (rs) => countEcho(inGre(rs), { src: from!.overlay, dst: to!.overlay, type: 'request' }), 1_000);
-      await settle(file(from!), want, (rs) => countEcho(inGre(rs), { src: to!.overlay, dst: from!.overlay, type: 'reply' }), 1_000);
-    }));
+      return countEcho(tally(to).records(inGre), { src: from.overlay, dst: to.overlay, type: 'request' }) >= want &&
+        countEcho(tally(from).records(inGre), { src: to.overlay, dst: from.overlay, type: 'reply' }) >= want;
+    });
+    await settle([...watched.values()], arrived, 1_000);
     const stopped = await Promise.all(sniffers.map(async (x) => ({ host: x.host, ...(await x.s.stop()) })));
-    const [mtus, captured] = await Promise.all([
+    const [mtus] = await Promise.all([
       opts.mtu ? Promise.all([[a, b], [b, a]].map(([from, to]) => probeMtu(hostOf(from!), from!, to!, topo.tunnel.name))) : Promise.resolve([]),
-      Promise.all([a, b].map(async (h) => [h.name, await readAll(file(h))] as const)),
+      Promise.all([...watched.values()].map((c) => c.poll(true))),
     ]);
-    const records = new Map(captured);
     const judged = ([[a, b], [b, a]] as const).map(([from, to], i) => {
       const p = pings[i]!;
-      const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): PacketRecord[] => (records.get(h.name) ?? []).filter((r) => (role === 'underlay') === Boolean(r.gre));
+      const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): Iterable<PacketRecord> => tally(h).records((r) => (role === 'underlay') === inGre(r));
       const requestLabels = labelsOf(rec(from, 'tunnel'), from.overlay, to.overlay);
       const evidence = {
         from: from.name, to: to.name, label: from.label, replyLabel: to.label,
@@ -199,11 +223,17 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     });
     return {
       ok: directions.every((d) => d.ok), tunnel: topo.tunnel.name, count: opts.count, directions,
-      captures: stopped.map((s) => ({ host: s.host, iface: s.iface, ...(s.captured !== undefined ? { captured: s.captured } : {}), ...(s.droppedByKernel !== undefined ? { droppedByKernel: s.droppedByKernel } : {}) })),
+      captures: stopped.map((s) => ({
+        host: s.host, iface: s.iface,
+        ...(s.captured !== undefined ? { captured: s.captured } : {}),
+        ...(s.droppedByKernel !== undefined ? { droppedByKernel: s.droppedByKernel } : {}),
+        decoded: watched.get(s.host)!.tally.decoded,
+      })),
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
     await Promise.all(sniffers.map((x) => x.s.stop().catch(() => undefined)));
+    await Promise.all([...watched.values()].map((c) => c.close()));
     await rm(dir, { recursive: true, force: true });
   }
 }
