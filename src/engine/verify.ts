@@ -72,6 +72,16 @@ async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, int
   return { summary: parsePing(r.stdout), stderr: r.stderr.trim() };
 }
 
+/**
+ * tcpdump's kernel buffer (-B, KiB) for `count` pings each way: room for every packet of the run
+ * (8 per ping pair on each host, under 512 bytes each in the ring at snap length 262), so a
+ * tcpdump slower than the pings (one write per packet, as on user-mode Linux at -i 0) falls
+ * behind instead of losing packets. libpcap's default of 2 MiB at least; 64 MiB at most.
+ */
+export function captureBufferKib(count: number): number {
+  return Math.min(65_536, Math.max(2_048, 4 * count));
+}
+
 /** One host's capture file, decoded as tcpdump writes it into a tally of its echo packets. */
 class WatchedCapture {
   readonly tally = new EchoTally();
@@ -154,7 +164,7 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
       // libpcap's `mpls` primitive refuses cooked captures; the protocol field says the same.
       // Every GRE packet, not only the peer's: a tunnel sending to the wrong endpoint must show.
       const filter = [peer!.underlay.includes(':') ? 'ip6' : 'ip', 'proto', '47', 'or', 'ether', 'proto', '0x8847'];
-      const s = await startSniffer(hostOf(h!), 'any', file(h!), [...asRoot, '-y', 'LINUX_SLL', ...filter]);
+      const s = await startSniffer(hostOf(h!), 'any', file(h!), [...asRoot, '-B', String(captureBufferKib(opts.count)), '-y', 'LINUX_SLL', ...filter]);
       sniffers.push({ host: h!.name, s });
     }));
     opts.log?.(`capturing on ${sniffers.map((x) => `${x.host}:${x.s.iface}`).join(', ')}`);
