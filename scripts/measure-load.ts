@@ -9,9 +9,10 @@
  *    with each COUNT of pings each way at INTERVAL: exit code, counts per direction, the
  *    packets tcpdump captured and verify decoded, wall time and peak RSS of the mplsgre process.
  *
- *   node dist/scripts/measure-load.js [--sizes 100M,1G,3G] [--counts 1000,10000] [--interval 0] [--dir DIR]
+ *   node dist/scripts/measure-load.js [--sizes 100M,1G,3G] [--counts 1000,10000] [--interval 0] [--dir DIR] [--root TREE]
  *
- * An empty --sizes or --counts skips that part. Needs tcpdump and GNU time (/usr/bin/time).
+ * An empty --sizes or --counts skips that part. --root measures the CLI of another built
+ * checkout (an earlier commit, for a before/after comparison) with this one's scripts. Needs tcpdump and GNU time (/usr/bin/time).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -87,16 +88,16 @@ async function measureDecode(sizes: string[], dir: string): Promise<void> {
   }
 }
 
-async function measureVerify(counts: number[], interval: string): Promise<void> {
+async function measureVerify(counts: number[], interval: string, root: string): Promise<void> {
   await ensureUmlKernel((m) => console.error(`measure-load: ${m}`));
   const run = await runInUml({
-    job: { kind: 'module', module: fileURLToPath(new URL('../test/kernel/guest-verify-load.js', import.meta.url)), export: 'verifyLoad', input: { root: ROOT, counts, interval } },
+    job: { kind: 'module', module: fileURLToPath(new URL('../test/kernel/guest-verify-load.js', import.meta.url)), export: 'verifyLoad', input: { root, counts, interval } },
     timeoutMs: TIMEOUT_MS,
     onLine: (l) => console.error(`measure-load: guest: ${l}`),
   });
   const out = run.output as { ok: boolean; value?: { runs: LoadRun[]; kernel: string }; error?: { message: string } } | undefined;
   if (out?.ok !== true || out.value === undefined) throw new Error(`guest failed: ${out?.error?.message ?? run.console.slice(-2000)}`);
-  console.log(`\nverify in user-mode Linux ${out.value.kernel}, ping -i ${interval}, --no-mtu:\n`);
+  console.log(`\nverify (${root}) in user-mode Linux ${out.value.kernel}, ping -i ${interval}, --no-mtu:\n`);
   console.log('| pings each way | exit | A->B sent/received, labels, in GRE, replies in GRE | B->A | captured / decoded / dropped (A, B) | verify time | mplsgre wall | peak RSS |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of out.value.runs) {
@@ -105,20 +106,20 @@ async function measureVerify(counts: number[], interval: string): Promise<void> 
       const d = v?.directions[i];
       return d ? `${d.sent}/${d.received}, ${JSON.stringify(d.requestLabels)}, ${d.onWireInGre}, ${d.repliesInGre}` : '-';
     };
-    const caps = v?.captures.map((c) => `${c.captured ?? '?'} / ${c.decoded} / ${c.droppedByKernel ?? '?'}`).join(', ') ?? '-';
+    const caps = v?.captures.map((c) => `${c.captured ?? '?'} / ${c.decoded ?? '?'} / ${c.droppedByKernel ?? '?'}`).join(', ') ?? '-';
     console.log(`| ${r.count} | ${r.code} | ${dir(0)} | ${dir(1)} | ${caps} | ${v ? (v.durationMs / 1000).toFixed(1) : '-'} s | ${r.wallS ?? '?'} s | ${r.maxRssKb === undefined ? '?' : (r.maxRssKb / 1024).toFixed(0)} MiB |`);
     if (r.code !== 0) console.log(`\n(${r.count}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')})\n`);
   }
 }
 
-const { values } = parseArgs({ options: { sizes: { type: 'string' }, counts: { type: 'string' }, interval: { type: 'string' }, dir: { type: 'string' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string' }, counts: { type: 'string' }, interval: { type: 'string' }, dir: { type: 'string' }, root: { type: 'string' } } });
 const list = (s: string | undefined, d: string): string[] => (s ?? d).split(',').filter((x) => x !== '');
 const work = await mkdtemp(join(values.dir ?? tmpdir(), 'mplsgre-measure-'));
 try {
   console.log(`node ${process.version}; ${(await timed(['tcpdump', '--version'])).stdout.split('\n')[0] ?? ''}`);
   await measureDecode(list(values.sizes, '100M,1G,3G'), work);
   const counts = list(values.counts, '1000,10000').map(Number);
-  if (counts.length > 0) await measureVerify(counts, values.interval ?? '0');
+  if (counts.length > 0) await measureVerify(counts, values.interval ?? '0', values.root ?? ROOT);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
