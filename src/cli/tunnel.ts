@@ -62,7 +62,8 @@ export const verify: CliCommand = {
   options: { ...COMMON_OPTIONS, count: { type: 'string' }, interval: { type: 'string' }, 'no-mtu': { type: 'boolean' } },
   async run(values, positionals, ctx) {
     const count = intOption(values.count, '--count', 1, 100_000, 5);
-    const interval = values.interval === undefined ? 0.01 : Number(str(values.interval));
+    const text = values.interval === undefined ? '0.01' : (str(values.interval) ?? '');
+    const interval = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
     if (!Number.isFinite(interval) || interval < 0 || interval > 10) throw new UsageError('--interval', `must be a number of seconds from 0 to 10 (got "${str(values.interval)}")`);
     // iputils refuses intervals below 2 ms to anyone but root; 0 is root's fastest (one request per reply)
     if (interval < 0.002 && process.getuid?.() !== 0) throw new UsageError('--interval', `below 0.002 needs root (got "${str(values.interval)}")`);
