@@ -86,15 +86,20 @@ export class ByteWindow {
     this.consumed += n;
   }
 
-  /** Consumes `n` bytes without keeping them (blocks larger than the window); false if input ends first. */
-  async skip(n: number): Promise<boolean> {
+  /** Consumes `n` bytes without keeping them (blocks larger than the window); returns how many were left when the input ended first. */
+  async skip(n: number): Promise<number> {
     while (n > 0) {
-      if (this.available === 0 && !(await this.ensure(1))) return false;
+      if (this.available === 0 && !(await this.ensure(1))) return n;
       const k = Math.min(n, this.available);
       this.advance(k);
       n -= k;
     }
-    return true;
+    return 0;
+  }
+
+  /** Reads on after the end of the input: for a file another process is still writing. */
+  resume(): void {
+    this.eof = false;
   }
 
   close(): Promise<void> {

@@ -14,6 +14,7 @@ export type { CaptureFormat, GreInfo, IcmpInfo, IpInfo, MplsEntry, PacketRecord,
 export type { CaptureStream } from './record-stream.js';
 export { type EchoCount, type StackCount, type Summary, SummaryBuilder, summarize } from './summary.js';
 export { parseTcpdumpText } from './tcpdump-text.js';
+export { CaptureTail } from './tail.js';
 export { LinkType } from './linktype.js';
 
 export interface DecodeOptions {

@@ -39,31 +39,77 @@ export function swapPcapByteOrder(buf: Buffer): Buffer {
  * (1 ms apart from the first one's); packet bytes are copied unchanged.
  */
 export function replicatePcap(buf: Buffer, count: number): Buffer {
-  const { le } = layout(buf);
+  return Buffer.concat([...replicateCapture(buf, count)]);
+}
+
+/**
+ * The same as chunks of about `chunkBytes`, made as they are consumed: a capture of any size
+ * (gigabytes for measurements, or a stream for tests) in constant memory. Classic pcap gets
+ * increasing timestamps as above; pcapng keeps its header blocks once and repeats its packet
+ * blocks unchanged (timestamps included): the other blocks (statistics, names) are left out.
+ */
+export function* replicateCapture(buf: Buffer, count: number, chunkBytes = 1 << 20): Generator<Buffer> {
+  const pcapng = buf.length >= 4 && buf.readUInt32BE(0) === 0x0a0d0d0a;
+  const { head, records } = pcapng ? pcapngParts(buf) : pcapParts(buf);
+  if (records.length === 0) throw new CaptureFormatError('capture has no packets to replicate');
   const nano = buf.readUInt32BE(0) === 0x4d3cb2a1 || buf.readUInt32BE(0) === 0xa1b23c4d;
-  const rd32 = (off: number): number => (le ? buf.readUInt32LE(off) : buf.readUInt32BE(off));
+  const le = !pcapng && layout(buf).le;
+  const start = pcapng ? 0 : le ? buf.readUInt32LE(24) : buf.readUInt32BE(24);
+  // below chunkBytes (or just the head) before each record: room for one more of the largest
+  const size = Math.max(chunkBytes, head.length) + Math.max(...records.map((r) => r.length));
+  let out = Buffer.allocUnsafe(size);
+  let used = head.copy(out, 0);
+  for (let i = 0; i < count; i++) {
+    const rec = records[i % records.length] as Buffer;
+    rec.copy(out, used);
+    if (!pcapng) {
+      const sec = start + Math.floor(i / 1000);
+      const frac = (i % 1000) * (nano ? 1_000_000 : 1000);
+      if (le) {
+        out.writeUInt32LE(sec, used);
+        out.writeUInt32LE(frac, used + 4);
+      } else {
+        out.writeUInt32BE(sec, used);
+        out.writeUInt32BE(frac, used + 4);
+      }
+    }
+    used += rec.length;
+    if (used >= chunkBytes) {
+      yield out.subarray(0, used);
+      out = Buffer.allocUnsafe(size);
+      used = 0;
+    }
+  }
+  if (used > 0) yield out.subarray(0, used);
+}
+
+/** The file header and each record (header and packet bytes) of a classic pcap. */
+function pcapParts(buf: Buffer): { head: Buffer; records: Buffer[] } {
+  const { le } = layout(buf);
   const records: Buffer[] = [];
   for (let p = 24; p + 16 <= buf.length; ) {
-    const end = p + 16 + rd32(p + 8);
+    const end = p + 16 + (le ? buf.readUInt32LE(p + 8) : buf.readUInt32BE(p + 8));
     if (end > buf.length) break;
     records.push(buf.subarray(p, end));
     p = end;
   }
-  if (records.length === 0) throw new CaptureFormatError('capture has no packets to replicate');
-  const start = rd32(24);
-  const chunks: Buffer[] = [buf.subarray(0, 24)];
-  for (let i = 0; i < count; i++) {
-    const rec = Buffer.from(records[i % records.length] as Buffer);
-    const sec = start + Math.floor(i / 1000);
-    const frac = (i % 1000) * (nano ? 1_000_000 : 1000);
-    if (le) {
-      rec.writeUInt32LE(sec, 0);
-      rec.writeUInt32LE(frac, 4);
-    } else {
-      rec.writeUInt32BE(sec, 0);
-      rec.writeUInt32BE(frac, 4);
-    }
-    chunks.push(rec);
+  return { head: buf.subarray(0, 24), records };
+}
+
+/** One section's SHB and IDBs, and its packet blocks (EPB, SPB, OPB), of a pcapng file. */
+function pcapngParts(buf: Buffer): { head: Buffer; records: Buffer[] } {
+  const le = buf.length >= 12 && buf.readUInt32LE(8) === 0x1a2b3c4d;
+  const heads: Buffer[] = [];
+  const records: Buffer[] = [];
+  for (let p = 0; p + 12 <= buf.length; ) {
+    const type = le ? buf.readUInt32LE(p) : buf.readUInt32BE(p);
+    const len = le ? buf.readUInt32LE(p + 4) : buf.readUInt32BE(p + 4);
+    if (len < 12 || p + len > buf.length || (type === 0x0a0d0d0a && p > 0)) break;
+    const block = buf.subarray(p, p + len);
+    if (type === 0x0a0d0d0a || type === 1) heads.push(block);
+    else if (type === 6 || type === 3 || type === 2) records.push(block);
+    p += len;
   }
-  return Buffer.concat(chunks);
+  if (heads.length === 0) throw new CaptureFormatError('not a pcapng file');
+  return { head: Buffer.concat(heads), records };
 }

@@ -54,7 +54,7 @@ export async function* runReader(win: ByteWindow, reader: FormatReader): AsyncGe
       if (reader.skip > 0) {
         const n = reader.skip;
         reader.skip = 0;
-        if (!(await win.skip(n))) {
+        if ((await win.skip(n)) > 0) {
           const out: PacketRecord[] = [];
           reader.finish('file ends inside a skipped block', out);
           yield out;

@@ -30,6 +30,11 @@ export interface Summary {
   echoes: EchoCount[];
 }
 
+/** Header pairs SummaryBuilder finds by identity; past them, by text key. */
+const MAX_REFS = 4096;
+/** The identity key of every unlabelled record. */
+const UNLABELLED = {};
+
 /** Builds a Summary one record at a time, so a capture of any size can be summarised while streaming. */
 export class SummaryBuilder {
   private packets = 0;
@@ -46,7 +51,8 @@ export class SummaryBuilder {
    * headers held by different objects, is built only on the first sight of a pair.
    */
   private readonly stackByRef = new Map<object, Map<object | undefined, StackCount>>();
-  private readonly echoByRef = new Map<object, Map<object, EchoCount>>();
+  private readonly echoByRef = new Map<object, Map<object | undefined, EchoCount>>();
+  private refs = 0;
 
   add(rec: PacketRecord): void {
     this.packets++;
@@ -59,9 +65,7 @@ export class SummaryBuilder {
     if (mpls.length > 0) {
       this.labelled++;
       const ip = rec.outer ?? rec.inner;
-      let inner = this.stackByRef.get(mpls);
-      if (inner === undefined) this.stackByRef.set(mpls, (inner = new Map()));
-      let count = inner.get(ip);
+      let count = this.stackByRef.get(mpls)?.get(ip);
       if (count === undefined) {
         const labels = mpls.map((e) => e.label);
         const key = `${labels.join('/')} ${ip?.src ?? ''}>${ip?.dst ?? ''}`;
@@ -70,16 +74,16 @@ export class SummaryBuilder {
           count = ip === undefined ? { labels, packets: 0 } : { labels, src: ip.src, dst: ip.dst, packets: 0 };
           this.stacks.set(key, count);
         }
-        inner.set(ip, count);
+        this.remember(this.stackByRef, mpls, ip, count);
       }
       count.packets++;
     }
     const icmp = rec.icmp;
     const ip = rec.inner ?? rec.outer;
     if (icmp === undefined || icmp.id === undefined || ip === undefined) return;
-    let inner = this.echoByRef.get(mpls);
-    if (inner === undefined) this.echoByRef.set(mpls, (inner = new Map()));
-    let count = inner.get(ip);
+    // every unlabelled record has an empty array of its own: one key stands for them all
+    const ref = mpls.length > 0 ? mpls : UNLABELLED;
+    let count = this.echoByRef.get(ref)?.get(ip);
     if (count === undefined) {
       const labels = mpls.map((e) => e.label);
       const key = `${ip.src}>${ip.dst} ${labels.join('/')}`;
@@ -88,10 +92,23 @@ export class SummaryBuilder {
         count = { src: ip.src, dst: ip.dst, labels, requests: 0, replies: 0 };
         this.echoes.set(key, count);
       }
-      inner.set(ip, count);
+      this.remember(this.echoByRef, ref, ip, count);
     }
     if (icmp.type === 8 || icmp.type === 128) count.requests++;
     else count.replies++;
+  }
+
+  /**
+   * Remembers a header pair's counter by identity, up to MAX_REFS pairs: records whose header
+   * objects are not shared (tcpdump text, deep label stacks) are then counted by text key alone,
+   * and memory stays bounded whatever the input's size.
+   */
+  private remember<V>(byRef: Map<object, Map<object | undefined, V>>, a: object, b: object | undefined, value: V): void {
+    if (this.refs >= MAX_REFS) return;
+    this.refs++;
+    let inner = byRef.get(a);
+    if (inner === undefined) byRef.set(a, (inner = new Map()));
+    inner.set(b, value);
   }
 
   result(): Summary {

@@ -63,9 +63,11 @@ export const verify: CliCommand = {
   options: { ...COMMON_OPTIONS, count: { type: 'string' }, interval: { type: 'string' }, 'no-mtu': { type: 'boolean' }, 'ssh-config': { type: 'string' } },
   async run(values, positionals, ctx) {
     const count = intOption(values.count, '--count', 1, 100_000, 5);
-    const given = str(values.interval);
-    const interval = given === undefined ? 0.01 : /^(0|[1-9][0-9]*)(\.[0-9]+)?$/.test(given) ? Number(given) : Number.NaN;
-    if (!(interval >= 0.002 && interval <= 10)) throw new UsageError('--interval', `must be a number of seconds from 0.002 to 10 (got "${str(values.interval)}")`);
+    const text = values.interval === undefined ? '0.01' : (str(values.interval) ?? '');
+    const interval = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(interval) || interval < 0 || interval > 10) throw new UsageError('--interval', `must be a number of seconds from 0 to 10 (got "${str(values.interval)}")`);
+    // iputils refuses intervals below 2 ms to anyone but root; 0 is root's fastest (one request per reply)
+    if (interval < 0.002 && process.getuid?.() !== 0) throw new UsageError('--interval', `below 0.002 needs root (got "${str(values.interval)}")`);
     const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], log: ctx.log, ssh: sshConfigOption(values['ssh-config']) });
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderVerify(r, style) } };
   },

@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeBuffer } from '../capture/index.js';
+import { CaptureTail, decodeBuffer } from '../capture/index.js';
 import type { PacketRecord } from '../capture/record.js';
 import { startSniffer, type Sniffer } from '../capture/sniffer.js';
 import { parsePing, type PingSummary } from '../core/ping.js';
 import type { HostSpec, Topology } from '../core/topology.js';
 import { rootCause, type PathFacts, type RootCause, type Stage } from '../core/root-cause.js';
 import { countEcho, greByDestination, judgeDirection, labelsOf } from '../core/verdict.js';
+import { EchoTally } from './echo-tally.js';
 import { pathFacts } from './path-facts.js';
 import type { Host } from '../host/host.js';
 import { runtimeDir } from '../host/runtime-dir.js';
@@ -51,49 +52,110 @@ export interface VerifyResult {
   readonly tunnel: string;
   readonly count: number;
   readonly directions: readonly DirectionResult[];
-  readonly captures: readonly { host: string; iface: string; captured?: number; droppedByKernel?: number }[];
+  /** Per host: tcpdump's own counts, and the packets decoded from its file (equal to `captured` when nothing was lost). */
+  readonly captures: readonly { host: string; iface: string; captured?: number; droppedByKernel?: number; decoded: number }[];
   readonly durationMs: number;
 }
 
 export interface VerifyOptions {
   readonly count: number;
-  /** Seconds between pings; root may go down to 0.002. */
+  /** Seconds between pings; below 0.002 only as root (iputils); 0: the next as soon as a reply is in. */
   readonly interval: number;
   readonly mtu: boolean;
   readonly log?: (line: string) => void;
 }
 
 async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, interval: number, extra: readonly string[] = []): Promise<{ summary: PingSummary | undefined; stderr: string }> {
-  const deadline = Math.ceil(count * interval + 2);
-  const r = await host.exec('ping', ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', '1', '-w', String(deadline), '-I', from.overlay, ...extra, to.overlay], { timeoutMs: (deadline + 5) * 1000 });
+  // No -w deadline: it cut runs short where timers are coarse (user-mode Linux sent 3,408 of
+  // 10,000 at -i 0.002 within count x interval + 2 s). ping sends every request and then waits
+  // -W for the last replies; -i 0 paces at 10 ms when no reply comes. The timeout is a backstop.
+  const backstopS = Math.ceil(count * Math.max(interval, 0.01) * 4 + 10);
+  const r = await host.exec('ping', ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', '1', '-I', from.overlay, ...extra, to.overlay], { timeoutMs: backstopS * 1000 });
   return { summary: parsePing(r.stdout), stderr: r.stderr.trim() };
 }
 
-/** A capture as the host that wrote it holds it: over ssh, binary-safe through readFiles. */
-async function readAll(host: Host, file: string): Promise<PacketRecord[]> {
-  const [f] = await host.readFiles([file]);
-  if (!f?.ok) throw new Error(`${host.name}: cannot read ${file}: ${f?.error ?? 'no answer'}`);
-  return decodeBuffer(f.data);
+/**
+ * tcpdump's kernel buffer (-B, KiB) for `count` pings each way: room for every packet of the run
+ * (8 per ping pair on each host, under 512 bytes each in the ring at snap length 262), so a
+ * tcpdump slower than the pings (one write per packet, as on user-mode Linux at -i 0) falls
+ * behind instead of losing packets. libpcap's default of 2 MiB at least; 64 MiB at most.
+ */
+export function captureBufferKib(count: number): number {
+  return Math.min(65_536, Math.max(2_048, 4 * count));
+}
+
+/** One host's capture file as tcpdump writes it, and the tally of its echo packets. */
+interface WatchedCapture {
+  readonly tally: EchoTally;
+  /** Decodes what was written since the last poll, returns how many records; `final` once tcpdump has stopped. */
+  poll(final?: boolean): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A capture on this machine's files (local and netns hosts): each poll decodes only new bytes. */
+class LocalCapture implements WatchedCapture {
+  readonly tally = new EchoTally();
+  private readonly tail: CaptureTail;
+
+  constructor(readonly file: string) {
+    this.tail = new CaptureTail(file);
+  }
+
+  poll(final = false): Promise<number> {
+    return this.tail.poll((r) => this.tally.add(r), final);
+  }
+
+  close(): Promise<void> {
+    return this.tail.close();
+  }
 }
 
 /**
- * Where a host's capture goes: the local run directory (local and netns hosts share this
- * machine's files), or a fresh private directory on a remote host, removed by `drop`.
+ * A capture on a remote host, in a private directory made for it (removed on close): each poll
+ * reads the file through the host (binary-safe over ssh) and tallies it afresh, so a record the
+ * writer had cut short is counted once it is whole, and none twice.
  */
-async function captureDir(host: Host, local: string): Promise<{ dir: string; drop: () => Promise<void> }> {
-  if (!host.remote) return { dir: local, drop: async () => undefined };
-  const r = await host.exec('mktemp', ['-d', '/tmp/mplsgre-verify-XXXXXX'], { timeoutMs: 10_000 });
-  const dir = r.stdout.trim();
-  if (r.failed || !dir.startsWith('/tmp/mplsgre-verify-')) throw new Error(`${host.name}: cannot create a capture directory: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-  return { dir, drop: async () => void (await host.exec('rm', ['-rf', '--', dir], { timeoutMs: 10_000 })) };
+class RemoteCapture implements WatchedCapture {
+  tally = new EchoTally();
+
+  private constructor(private readonly host: Host, readonly dir: string, readonly file: string) {}
+
+  static async create(host: Host, name: string): Promise<RemoteCapture> {
+    const r = await host.exec('mktemp', ['-d', '/tmp/mplsgre-verify-XXXXXX'], { timeoutMs: 10_000 });
+    const dir = r.stdout.trim();
+    if (r.failed || !dir.startsWith('/tmp/mplsgre-verify-')) throw new Error(`${host.name}: cannot create a capture directory: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    return new RemoteCapture(host, dir, join(dir, `${name}.pcap`));
+  }
+
+  async poll(final = false): Promise<number> {
+    const [f] = await this.host.readFiles([this.file]);
+    if (!f?.ok) {
+      if (!final && f?.error === 'ENOENT') return 0;
+      throw new Error(`${this.host.name}: cannot read ${this.file}: ${f?.error ?? 'no answer'}`);
+    }
+    const before = this.tally.decoded;
+    const tally = new EchoTally();
+    for (const rec of decodeBuffer(f.data)) if (final || !rec.error) tally.add(rec);
+    this.tally = tally;
+    return Math.max(0, tally.decoded - before);
+  }
+
+  async close(): Promise<void> {
+    await this.host.exec('rm', ['-rf', '--', this.dir], { timeoutMs: 10_000 });
+  }
 }
 
-/** Polls a capture until it holds `want` matching packets or `boundMs` passes: no fixed sleep. */
-async function settle(host: Host, file: string, want: number, match: (rs: PacketRecord[]) => number, boundMs: number): Promise<void> {
-  const until = performance.now() + boundMs;
+/**
+ * Reads the captures as they grow until `done` says they hold what ping counted, or until no
+ * new packet has come for `quietMs`: no fixed sleep, and each poll decodes only new bytes.
+ */
+async function settle(captures: readonly WatchedCapture[], done: () => boolean, quietMs: number): Promise<void> {
+  let lastNews = performance.now();
   for (;;) {
-    const have = await readAll(host, file).then(match, () => 0);
-    if (have >= want || performance.now() > until) return;
+    const news = await Promise.all(captures.map((c) => c.poll().catch(() => 0)));
+    if (done()) return;
+    if (news.some((n) => n > 0)) lastNews = performance.now();
+    else if (performance.now() - lastNews > quietMs) return;
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -133,39 +195,42 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
   const hostOf = (h: HostSpec): Host => hosts.get(h.name)!;
   const dir = await mkdtemp(join(runtimeDir(), 'mplsgre-verify-'));
   const sniffers: { host: string; s: Sniffer }[] = [];
-  const dirs = new Map<string, { dir: string; drop: () => Promise<void> }>();
+  const watched = new Map<string, WatchedCapture>();
   try {
-    await Promise.all([a, b].map(async (h) => dirs.set(h.name, await captureDir(hostOf(h), dir))));
     // One capture per host on every interface: the tunnel's packets (bare MPLS) and the
     // underlay's (GRE to or from the peer) are told apart by their headers, and each host
     // costs one tcpdump instead of two.
     const asRoot = process.getuid?.() === 0 ? ['-Z', 'root'] : [];
-    const file = (h: HostSpec): string => join(dirs.get(h.name)!.dir, `${h.name}.pcap`);
+    await Promise.all([a, b].map(async (h) => {
+      watched.set(h.name, hostOf(h).remote ? await RemoteCapture.create(hostOf(h), h.name) : new LocalCapture(join(dir, `${h.name}.pcap`)));
+    }));
+    const file = (h: HostSpec): string => (watched.get(h.name) as LocalCapture | RemoteCapture).file;
+    const tally = (h: HostSpec): EchoTally => watched.get(h.name)!.tally;
     await Promise.all([[a, b], [b, a]].map(async ([h, peer]) => {
       // libpcap's `mpls` primitive refuses cooked captures; the protocol field says the same.
       // Every GRE packet, not only the peer's: a tunnel sending to the wrong endpoint must show.
       const filter = [peer!.underlay.includes(':') ? 'ip6' : 'ip', 'proto', '47', 'or', 'ether', 'proto', '0x8847'];
-      const s = await startSniffer(hostOf(h!), 'any', file(h!), [...asRoot, '-y', 'LINUX_SLL', ...filter]);
+      const s = await startSniffer(hostOf(h!), 'any', file(h!), [...asRoot, '-B', String(captureBufferKib(opts.count)), '-y', 'LINUX_SLL', ...filter]);
       sniffers.push({ host: h!.name, s });
     }));
     opts.log?.(`capturing on ${sniffers.map((x) => `${x.host}:${x.s.iface}`).join(', ')}`);
     const pings = await Promise.all([[a, b], [b, a]].map(([from, to]) => ping(hostOf(from!), from!, to!, opts.count, opts.interval)));
-    const inGre = (rs: PacketRecord[]): PacketRecord[] => rs.filter((r) => r.gre);
+    const inGre = (r: PacketRecord): boolean => r.gre !== undefined;
     // Every reply ping counted has passed every capture point: wait until the files hold them.
-    await Promise.all([[a, b], [b, a]].map(async ([from, to], i) => {
+    const arrived = (): boolean => ([[a, b], [b, a]] as const).every(([from, to], i) => {
       const want = pings[i]!.summary?.received ?? 0;
-      await settle(hostOf(to!), file(to!), want, (rs) => countEcho(inGre(rs), { src: from!.overlay, dst: to!.overlay, type: 'request' }), 1_000);
-      await settle(hostOf(from!), file(from!), want, (rs) => countEcho(inGre(rs), { src: to!.overlay, dst: from!.overlay, type: 'reply' }), 1_000);
-    }));
+      return countEcho(tally(to).records(inGre), { src: from.overlay, dst: to.overlay, type: 'request' }) >= want &&
+        countEcho(tally(from).records(inGre), { src: to.overlay, dst: from.overlay, type: 'reply' }) >= want;
+    });
+    await settle([...watched.values()], arrived, 1_000);
     const stopped = await Promise.all(sniffers.map(async (x) => ({ host: x.host, ...(await x.s.stop()) })));
-    const [mtus, captured] = await Promise.all([
+    const [mtus] = await Promise.all([
       opts.mtu ? Promise.all([[a, b], [b, a]].map(([from, to]) => probeMtu(hostOf(from!), from!, to!, topo.tunnel.name))) : Promise.resolve([]),
-      Promise.all([a, b].map(async (h) => [h.name, await readAll(hostOf(h), file(h))] as const)),
+      Promise.all([...watched.values()].map((c) => c.poll(true))),
     ]);
-    const records = new Map(captured);
     const judged = ([[a, b], [b, a]] as const).map(([from, to], i) => {
       const p = pings[i]!;
-      const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): PacketRecord[] => (records.get(h.name) ?? []).filter((r) => (role === 'underlay') === Boolean(r.gre));
+      const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): Iterable<PacketRecord> => tally(h).records((r) => (role === 'underlay') === inGre(r));
       const requestLabels = labelsOf(rec(from, 'tunnel'), from.overlay, to.overlay);
       const evidence = {
         from: from.name, to: to.name, label: from.label, replyLabel: to.label,
@@ -214,12 +279,17 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     });
     return {
       ok: directions.every((d) => d.ok), tunnel: topo.tunnel.name, count: opts.count, directions,
-      captures: stopped.map((s) => ({ host: s.host, iface: s.iface, ...(s.captured !== undefined ? { captured: s.captured } : {}), ...(s.droppedByKernel !== undefined ? { droppedByKernel: s.droppedByKernel } : {}) })),
+      captures: stopped.map((s) => ({
+        host: s.host, iface: s.iface,
+        ...(s.captured !== undefined ? { captured: s.captured } : {}),
+        ...(s.droppedByKernel !== undefined ? { droppedByKernel: s.droppedByKernel } : {}),
+        decoded: watched.get(s.host)!.tally.decoded,
+      })),
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
     await Promise.all(sniffers.map((x) => x.s.stop().catch(() => undefined)));
-    await Promise.all([...dirs.values()].map((d) => d.drop().catch(() => undefined)));
+    await Promise.all([...watched.values()].map((c) => c.close().catch(() => undefined)));
     await rm(dir, { recursive: true, force: true });
   }
 }
