@@ -7,11 +7,11 @@ import { bind, requireCaps } from './tunnel.js';
 export type UpResult = ApplyResult & { readonly diagnosis?: DiagnoseReport };
 
 /** `mplsgre up FILE`: configures both ends; transactional and idempotent. */
-export async function upCommand(opts: { file: string; store?: StateStore; onStep?: (r: StepReport) => void }): Promise<UpResult> {
+export async function upCommand(opts: { file: string; store?: StateStore; onStep?: (r: StepReport) => void; signal?: AbortSignal }): Promise<UpResult> {
   const b = await bind(opts.file);
   await requireCaps('up');
-  const r = await applyPlan(b.plan, b.hosts, opts.store ?? new StateStore(), opts.onStep ? { onStep: opts.onStep } : {});
-  if (r.ok || !r.failure) return r;
+  const r = await applyPlan(b.plan, b.hosts, opts.store ?? new StateStore(), { ...(opts.onStep ? { onStep: opts.onStep } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  if (r.ok || !r.failure || opts.signal?.aborted) return r;
   // Diagnosed after the rollback, on the host where the step failed, as the user would.
   const host = b.hosts.get(r.failure.host)!;
   const labels = b.topology.hosts.map((h) => h.label);

@@ -61,11 +61,13 @@ export interface VerifyOptions {
   readonly interval: number;
   readonly mtu: boolean;
   readonly log?: (line: string) => void;
+  /** Aborted (Ctrl-C, SIGTERM): pings stop, captures stop and are removed, and verify throws the reason. */
+  readonly signal?: AbortSignal;
 }
 
-async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, interval: number, extra: readonly string[] = []): Promise<{ summary: PingSummary | undefined; stderr: string }> {
+async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, interval: number, signal: AbortSignal | undefined): Promise<{ summary: PingSummary | undefined; stderr: string }> {
   const deadline = Math.ceil(count * interval + 2);
-  const r = await host.exec('ping', ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', '1', '-w', String(deadline), '-I', from.overlay, ...extra, to.overlay], { timeoutMs: (deadline + 5) * 1000 });
+  const r = await host.exec('ping', ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', '1', '-w', String(deadline), '-I', from.overlay, to.overlay], { timeoutMs: (deadline + 5) * 1000, ...(signal ? { signal } : {}) });
   return { summary: parsePing(r.stdout), stderr: r.stderr.trim() };
 }
 
@@ -133,8 +135,13 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
       const s = await startSniffer(hostOf(h!), 'any', file(h!), [...asRoot, '-y', 'LINUX_SLL', ...filter]);
       sniffers.push({ host: h!.name, s });
     }));
+    const interrupted = (): void => {
+      if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('interrupted');
+    };
+    interrupted();
     opts.log?.(`capturing on ${sniffers.map((x) => `${x.host}:${x.s.iface}`).join(', ')}`);
-    const pings = await Promise.all([[a, b], [b, a]].map(([from, to]) => ping(hostOf(from!), from!, to!, opts.count, opts.interval)));
+    const pings = await Promise.all([[a, b], [b, a]].map(([from, to]) => ping(hostOf(from!), from!, to!, opts.count, opts.interval, opts.signal)));
+    interrupted();
     const inGre = (rs: PacketRecord[]): PacketRecord[] => rs.filter((r) => r.gre);
     // Every reply ping counted has passed every capture point: wait until the files hold them.
     await Promise.all([[a, b], [b, a]].map(async ([from, to], i) => {
@@ -142,11 +149,13 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
       await settle(file(to!), want, (rs) => countEcho(inGre(rs), { src: from!.overlay, dst: to!.overlay, type: 'request' }), 1_000);
       await settle(file(from!), want, (rs) => countEcho(inGre(rs), { src: to!.overlay, dst: from!.overlay, type: 'reply' }), 1_000);
     }));
+    interrupted();
     const stopped = await Promise.all(sniffers.map(async (x) => ({ host: x.host, ...(await x.s.stop()) })));
     const [mtus, captured] = await Promise.all([
       opts.mtu ? Promise.all([[a, b], [b, a]].map(([from, to]) => probeMtu(hostOf(from!), from!, to!, topo.tunnel.name))) : Promise.resolve([]),
       Promise.all([a, b].map(async (h) => [h.name, await readAll(file(h))] as const)),
     ]);
+    interrupted();
     const records = new Map(captured);
     const judged = ([[a, b], [b, a]] as const).map(([from, to], i) => {
       const p = pings[i]!;

@@ -20,6 +20,8 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   readonly input?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** Aborting stops the command (SIGTERM); where the transport cannot, it runs to its timeout. */
+  readonly signal?: AbortSignal;
 }
 
 /** One file read. `error` is the errno code (ENOENT, EACCES, ...) when `ok` is false. */
