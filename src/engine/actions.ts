@@ -13,7 +13,7 @@ export class StepError extends Error {
     readonly stderr: string,
     readonly exitCode: number | null,
   ) {
-    super(`${argv.join(' ')}: ${stderr.trim() || (exitCode === null ? 'did not run' : `exit ${exitCode}`)}`);
+    super(`${argv.length ? `${argv.join(' ')}: ` : ''}${stderr.trim() || (exitCode === null ? 'did not run' : `exit ${exitCode}`)}`);
     this.name = 'StepError';
   }
 }
