@@ -15,7 +15,8 @@ describe('kernel tier: faults mid-change in user-mode Linux', function () {
     r = await runGuest<FaultReport>(new URL('./guest-faults.js', import.meta.url), 'faultCampaignFull', 1_700_000);
     const all = [...r.cases, ...r.cliCases];
     const exact = all.filter((c) => c.diff.length === 0 && c.stateLeft.length === 0).length;
-    console.log(`      fault campaign: ${all.length} injected faults (${r.cases.length} in process, ${r.cliCases.length} SIGKILL through the CLI), ${exact} restored exactly; ${Math.round(r.seconds.inProcess)} s + ${Math.round(r.seconds.cli)} s in the guest`);
+    console.log(`      fault campaign: ${all.length} injected faults (${r.cases.length} in process, ${r.cliCases.length} SIGKILL through the CLI), ${exact} restored exactly; ` +
+      `commands per host: ${r.steps.moduleLoads} module loads + ${r.steps.A} on A, ${r.steps.B} on B; ${Math.round(r.seconds.inProcess)} s + ${Math.round(r.seconds.cli)} s in the guest`);
   });
 
   it('counts the commands up runs on each host: the module loads, then the rest on both', () => {

@@ -48,7 +48,8 @@ export function differences(a: unknown, b: unknown, at = ''): string[] {
 
 /** Waits (bounded) until IPv6 has configured lo and no address is still tentative: addresses change by themselves until then. */
 export async function settled(ns: string): Promise<void> {
-  const until = Date.now() + 5_000;
+  // Duplicate address detection takes a second or two, far longer in a loaded guest.
+  const until = Date.now() + 30_000;
   while (Date.now() < until) {
     const r = await execLocal('ip', ['-n', ns, '-6', 'address', 'show'], { timeoutMs: 5_000 });
     if (r.stdout.includes('::1/128') && !r.stdout.includes('tentative')) return;
