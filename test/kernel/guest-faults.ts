@@ -66,8 +66,20 @@ interface Pair {
   snap(): Promise<Record<string, HostSnapshot>>;
 }
 
+/** createLabNetwork's commands have 10 s each: a loaded guest, still freeing a deleted namespace, can take longer. */
+async function labNetwork(): Promise<LabNetwork> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createLabNetwork(parseTopology(SEED));
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await new Promise((r) => setTimeout(r, 5_000));
+    }
+  }
+}
+
 async function pair(dir: string): Promise<Pair> {
-  const net = await createLabNetwork(parseTopology(SEED));
+  const net = await labNetwork();
   const plan = makePlan(net.topology);
   const { sysctls, modules } = touched(plan);
   const names = [...net.namespaces.entries()];
