@@ -1,32 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { labCommand, runLab, guestProgress, seedFile, type LabResult } from '../commands/lab.js';
-import { ExitCode, MplsgreError, UsageError } from '../core/errors.js';
+import { ExitCode, UsageError } from '../core/errors.js';
 import { loadTopology } from '../core/topology.js';
 import { paint, type Style } from '../report/style.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
+import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import { intOption, str } from './parse.js';
-
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: ExitCode.sigint, SIGTERM: ExitCode.sigterm };
-
-/** Ctrl-C and SIGTERM abort the lab; its teardown runs before the process exits. */
-function interruptible(): { signal: AbortSignal; interrupted: () => string | undefined; dispose: () => void } {
-  const controller = new AbortController();
-  let got: string | undefined;
-  const on = (sig: NodeJS.Signals): void => {
-    got ??= sig;
-    controller.abort(new MplsgreError('environment', `interrupted by ${sig}; cleaning up`, { exitCode: SIGNAL_EXIT[sig] ?? 1 }));
-  };
-  process.on('SIGINT', on);
-  process.on('SIGTERM', on);
-  return {
-    signal: controller.signal,
-    interrupted: () => got,
-    dispose: () => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-    },
-  };
-}
 
 function renderLab(r: LabResult, style: Style): string {
   const where = r.where === 'uml' ? `user-mode Linux ${r.kernel ?? ''} (${r.reason})` : `this kernel ${r.kernel ?? ''}`;

@@ -5,6 +5,7 @@ import { verifyCommand } from '../commands/verify.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { renderApply, renderRemove, renderVerify } from '../report/tunnel-text.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
+import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import { intOption, str } from './parse.js';
 import { sshConfigOption } from './target.js';
 
@@ -38,8 +39,16 @@ export const up: CliCommand = {
       const r = await planCommand({ file });
       return { result: { dryRun: true, plan: r.plan }, exitCode: ExitCode.ok, render: { text: () => r.text } };
     }
-    const r = await upCommand({ file, ssh: sshConfigOption(values['ssh-config']), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
-    return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderApply(r, style) } };
+    const sig = interruptible();
+    try {
+      // Interrupted: no further step starts, and what this run changed is undone before exit.
+      const r = await upCommand({ file, ssh: sshConfigOption(values['ssh-config']), signal: sig.signal, onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
+      const interrupted = sig.interrupted();
+      const exitCode = interrupted ? (SIGNAL_EXIT[interrupted] ?? 1) : r.ok ? ExitCode.ok : ExitCode.failed;
+      return { result: r, exitCode, render: { text: (style) => renderApply(r, style) } };
+    } finally {
+      sig.dispose();
+    }
   },
 };
 
@@ -68,7 +77,9 @@ export const verify: CliCommand = {
     if (!Number.isFinite(interval) || interval < 0 || interval > 10) throw new UsageError('--interval', `must be a number of seconds from 0 to 10 (got "${str(values.interval)}")`);
     // iputils refuses intervals below 2 ms to anyone but root; 0 is root's fastest (one request per reply)
     if (interval < 0.002 && process.getuid?.() !== 0) throw new UsageError('--interval', `below 0.002 needs root (got "${str(values.interval)}")`);
-    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], log: ctx.log, ssh: sshConfigOption(values['ssh-config']) });
+    const sig = interruptible();
+    // Interrupted: pings and captures stop, the captures are removed, and the CLI exits 130 or 143.
+    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], log: ctx.log, ssh: sshConfigOption(values['ssh-config']), signal: sig.signal }).finally(() => sig.dispose());
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderVerify(r, style) } };
   },
 };

@@ -131,14 +131,14 @@ export async function runLab(topo: Topology, opts: LabOptions, kernel: string | 
     const plan = makePlan(net.topology);
     const hosts = new Map(await Promise.all(net.topology.hosts.map(async (h) => [h.name, await hostForTarget(h.target)] as const)));
     teardown = () => removePlan(plan, hosts, store);
-    up = await applyPlan(plan, hosts, store);
+    up = await applyPlan(plan, hosts, store, { signal: opts.signal });
     if (!up.ok) {
       opts.progress(false, `up failed at ${up.failure?.step}: ${up.failure?.message}; rolled back ${up.rolledBack.length} steps`);
     } else {
       const per = plan.hosts.map((h) => h.steps.length);
       opts.progress(true, `up: ${topo.tunnel.name} on ${a.name} and ${b.name} (${per.join(' + ')} steps, ${up.changed} changed)`);
       checkAbort(opts.signal);
-      verify = await verifyTopology(net.topology, hosts, { count: opts.count, interval: 0.01, mtu: true });
+      verify = await verifyTopology(net.topology, hosts, { count: opts.count, interval: 0.01, mtu: true, signal: opts.signal, log: (line) => opts.progress(true, line) });
       for (const d of verify.directions) {
         const rtt = d.rttMs ? `, rtt ${d.rttMs.avg} ms` : '';
         const mtu = d.mtu?.largestPayload ? `, largest ping payload ${d.mtu.largestPayload} (tunnel mtu ${d.mtu.tunnelMtu})` : '';

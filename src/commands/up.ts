@@ -7,10 +7,10 @@ import { bind, hostsByTarget, type SshOptions } from './tunnel.js';
 export type UpResult = ApplyResult & { readonly diagnosis?: DiagnoseReport };
 
 /** `mplsgre up FILE`: configures both ends; transactional and idempotent. */
-export async function upCommand(opts: { file: string; store?: StateStore; onStep?: (r: StepReport) => void; ssh?: SshOptions }): Promise<UpResult> {
+export async function upCommand(opts: { file: string; store?: StateStore; onStep?: (r: StepReport) => void; ssh?: SshOptions; signal?: AbortSignal }): Promise<UpResult> {
   const b = await bind(opts.file, { command: 'up' }, opts.ssh);
-  const r = await applyPlan(b.plan, b.hosts, opts.store ?? stateStoreFor(hostsByTarget(b)), opts.onStep ? { onStep: opts.onStep } : {});
-  if (r.ok || !r.failure) return r;
+  const r = await applyPlan(b.plan, b.hosts, opts.store ?? stateStoreFor(hostsByTarget(b)), { ...(opts.onStep ? { onStep: opts.onStep } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  if (r.ok || !r.failure || opts.signal?.aborted) return r;
   // Diagnosed after the rollback, on the host where the step failed, as the user would.
   const host = b.hosts.get(r.failure.host)!;
   const labels = b.topology.hosts.map((h) => h.label);

@@ -13,7 +13,7 @@ export class StepError extends Error {
     readonly stderr: string,
     readonly exitCode: number | null,
   ) {
-    super(`${argv.join(' ')}: ${stderr.trim() || (exitCode === null ? 'did not run' : `exit ${exitCode}`)}`);
+    super(`${argv.length ? `${argv.join(' ')}: ` : ''}${stderr.trim() || (exitCode === null ? 'did not run' : `exit ${exitCode}`)}`);
     this.name = 'StepError';
   }
 }
@@ -50,21 +50,40 @@ export async function inEffect(host: Host, step: Step): Promise<boolean> {
   return isInEffect(check, r);
 }
 
-/** Runs a step's `do`, returning what its undo will need. Throws StepError on failure. */
-export async function doAction(host: Host, action: Action): Promise<Pick<AppliedStep, 'previous' | 'wasLoaded'>> {
+/**
+ * What a step's undo will need, read before its `do` runs (the value a sysctl had, whether a
+ * module was loaded), so it can be recorded before the change. Throws StepError when the step
+ * cannot run.
+ */
+export async function prepareAction(host: Host, action: Action): Promise<Pick<AppliedStep, 'previous' | 'wasLoaded'>> {
   switch (action.kind) {
     case 'exec':
-      await run(host, action.argv);
       return {};
     case 'sysctl-write': {
       const previous = await readSysctl(host, action.key);
       if (previous === undefined) throw new StepError(['sysctl', '-w', `${action.key}=${action.value}`], `sysctl: cannot stat ${sysctlProcPath(action.key)}: No such file or directory`, 255);
-      await run(host, ['sysctl', '-w', `${action.key}=${action.value}`]);
       return { previous };
     }
     case 'modprobe':
-      await run(host, ['modprobe', action.module]);
       return { wasLoaded: false };
+    case 'sysctl-restore':
+    case 'module-unload-if-loaded-by-us':
+      throw new Error(`${action.kind} is an undo action`);
+  }
+}
+
+/** Runs a step's `do`. Throws StepError on failure. */
+export async function runAction(host: Host, action: Action): Promise<void> {
+  switch (action.kind) {
+    case 'exec':
+      await run(host, action.argv);
+      return;
+    case 'sysctl-write':
+      await run(host, ['sysctl', '-w', `${action.key}=${action.value}`]);
+      return;
+    case 'modprobe':
+      await run(host, ['modprobe', action.module]);
+      return;
     case 'sysctl-restore':
     case 'module-unload-if-loaded-by-us':
       throw new Error(`${action.kind} is an undo action`);

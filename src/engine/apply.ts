@@ -1,7 +1,7 @@
 import type { HostPlan, Plan, Step } from '../core/planner.js';
 import { formatTarget } from '../core/target.js';
 import type { Host } from '../host/host.js';
-import { doAction, inEffect, StepError, undoAction } from './actions.js';
+import { inEffect, prepareAction, runAction, StepError, undoAction } from './actions.js';
 import type { AppliedStep, HostState, StateStore } from './state.js';
 
 export type Outcome = 'changed' | 'already' | 'skipped' | 'failed' | 'undone' | 'kept';
@@ -28,6 +28,8 @@ export interface ApplyResult {
 
 export interface ApplyHooks {
   readonly onStep?: (r: StepReport) => void;
+  /** Aborted (Ctrl-C, SIGTERM): no further step starts, and what this run changed is undone. */
+  readonly signal?: AbortSignal;
 }
 
 interface Done {
@@ -76,17 +78,25 @@ export async function applyPlan(plan: Plan, hosts: ReadonlyMap<string, Host>, st
         report({ ...base, outcome: 'already', durationMs: performance.now() - started });
         continue;
       }
+      let record: AppliedStep | undefined;
       try {
-        const extra = await doAction(host, step.do);
-        const record: AppliedStep = { id: step.id, outcome: 'changed', ...extra };
+        if (hooks.signal?.aborted) throw new StepError([], reasonOf(hooks.signal), null);
+        record = { id: step.id, outcome: 'changed', ...(await prepareAction(host, step.do)) };
+        // Recorded before it runs: a run killed between the change and its record would leave a
+        // change that no `down` knows of. A record of a change that never happened undoes to nothing.
+        await store.save(stateOf(tunnel, hp, merge(prior, [...records, record])));
+        await runAction(host, step.do);
         records.push(record);
         done.push({ hostPlan: hp, host, step, record });
-        await store.save(stateOf(tunnel, hp, merge(prior, records)));
         report({ ...base, outcome: 'changed', durationMs: performance.now() - started });
       } catch (err) {
         const e = err instanceof StepError ? err : new StepError([], (err as Error).message, null);
+        // A command that failed or timed out may still have made its change (a timeout stops the
+        // client, not the kernel): if the step now holds, and did not before, it is ours to undo.
+        const tookEffect = record !== undefined && (await inEffect(host, step).catch(() => false));
+        if (record && tookEffect) done.push({ hostPlan: hp, host, step, record });
         if (step.optional) {
-          records.push({ id: step.id, outcome: 'skipped', detail: e.message });
+          records.push(record && tookEffect ? record : { id: step.id, outcome: 'skipped', detail: e.message });
           report({ ...base, outcome: 'skipped', detail: e.message, durationMs: performance.now() - started });
           continue;
         }
@@ -129,6 +139,8 @@ async function rollback(done: readonly Done[], hooks: ApplyHooks): Promise<StepR
   }
   return out;
 }
+
+const reasonOf = (signal: AbortSignal): string => (signal.reason instanceof Error ? signal.reason.message : 'interrupted');
 
 function merge(prior: ReadonlyMap<string, AppliedStep>, records: readonly AppliedStep[]): AppliedStep[] {
   const ids = new Set(records.map((r) => r.id));

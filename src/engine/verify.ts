@@ -63,14 +63,16 @@ export interface VerifyOptions {
   readonly interval: number;
   readonly mtu: boolean;
   readonly log?: (line: string) => void;
+  /** Aborted (Ctrl-C, SIGTERM): pings stop, captures stop and are removed, and verify throws the reason. */
+  readonly signal?: AbortSignal;
 }
 
-async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, interval: number, extra: readonly string[] = []): Promise<{ summary: PingSummary | undefined; stderr: string }> {
+async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, interval: number, signal: AbortSignal | undefined): Promise<{ summary: PingSummary | undefined; stderr: string }> {
   // No -w deadline: it cut runs short where timers are coarse (user-mode Linux sent 3,408 of
   // 10,000 at -i 0.002 within count x interval + 2 s). ping sends every request and then waits
   // -W for the last replies; -i 0 paces at 10 ms when no reply comes. The timeout is a backstop.
   const backstopS = Math.ceil(count * Math.max(interval, 0.01) * 4 + 10);
-  const r = await host.exec('ping', ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', '1', '-I', from.overlay, ...extra, to.overlay], { timeoutMs: backstopS * 1000 });
+  const r = await host.exec('ping', ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', '1', '-I', from.overlay, to.overlay], { timeoutMs: backstopS * 1000, ...(signal ? { signal } : {}) });
   return { summary: parsePing(r.stdout), stderr: r.stderr.trim() };
 }
 
@@ -213,8 +215,13 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
       const s = await startSniffer(hostOf(h!), 'any', file(h!), [...asRoot, '-B', String(captureBufferKib(opts.count)), '-y', 'LINUX_SLL', ...filter]);
       sniffers.push({ host: h!.name, s });
     }));
+    const interrupted = (): void => {
+      if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('interrupted');
+    };
+    interrupted();
     opts.log?.(`capturing on ${sniffers.map((x) => `${x.host}:${x.s.iface}`).join(', ')}`);
-    const pings = await Promise.all([[a, b], [b, a]].map(([from, to]) => ping(hostOf(from!), from!, to!, opts.count, opts.interval)));
+    const pings = await Promise.all([[a, b], [b, a]].map(([from, to]) => ping(hostOf(from!), from!, to!, opts.count, opts.interval, opts.signal)));
+    interrupted();
     const inGre = (r: PacketRecord): boolean => r.gre !== undefined;
     // Every reply ping counted has passed every capture point: wait until the files hold them.
     const arrived = (): boolean => ([[a, b], [b, a]] as const).every(([from, to], i) => {
@@ -223,11 +230,13 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
         countEcho(tally(from).records(inGre), { src: to.overlay, dst: from.overlay, type: 'reply' }) >= want;
     });
     await settle([...watched.values()], arrived, 1_000);
+    interrupted();
     const stopped = await Promise.all(sniffers.map(async (x) => ({ host: x.host, ...(await x.s.stop()) })));
     const [mtus] = await Promise.all([
       opts.mtu ? Promise.all([[a, b], [b, a]].map(([from, to]) => probeMtu(hostOf(from!), from!, to!, topo.tunnel.name))) : Promise.resolve([]),
       Promise.all([...watched.values()].map((c) => c.poll(true))),
     ]);
+    interrupted();
     const judged = ([[a, b], [b, a]] as const).map(([from, to], i) => {
       const p = pings[i]!;
       const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): Iterable<PacketRecord> => tally(h).records((r) => (role === 'underlay') === inGre(r));

@@ -27,6 +27,8 @@ export interface ExecOptions {
    */
   readonly cacheable?: boolean;
   readonly env?: Readonly<Record<string, string>>;
+  /** Aborting stops the command (SIGTERM); where the transport cannot, it runs to its timeout. */
+  readonly signal?: AbortSignal;
 }
 
 /** One file read. `error` is the errno code (ENOENT, EACCES, ...) when `ok` is false. */

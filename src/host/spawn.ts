@@ -35,10 +35,14 @@ export function execLocal(file: string, args: readonly string[], opts: ExecOptio
       timedOut = true;
       child.kill('SIGKILL');
     }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const abort = (): void => void child.kill('SIGTERM');
+    if (opts.signal?.aborted) abort();
+    else opts.signal?.addEventListener('abort', abort, { once: true });
     const finish = (r: Omit<ExecResult, 'argv' | 'durationMs' | 'stdout' | 'stderr' | 'timedOut'>): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', abort);
       resolve({ argv, stdout, stderr, timedOut, durationMs: now() - started, ...r });
     };
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {

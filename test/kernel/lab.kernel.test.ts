@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabResult } from '../../src/commands/lab.js';
@@ -10,10 +10,16 @@ import { schemaErrors } from '../support/schema.js';
 
 interface Run { code: number | null; signal: string | null; stdout: string; stderr: string }
 
+/**
+ * The lab's own temporary folder: what it leaves there is its own, whatever else runs on this
+ * machine (the user-mode Linux guest's files live there too, so its processes name it).
+ */
+let tmp = '';
+
 /** The README's main job, as a user runs it: `mplsgre lab` with the embedded seed topology. */
 function lab(args: string[], onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'mplsgre.js'), 'lab', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'mplsgre.js'), 'lab', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
@@ -29,13 +35,15 @@ function lab(args: string[], onStderr?: (text: string, kill: (s: NodeJS.Signals)
   });
 }
 
-const leftovers = async (): Promise<string[]> => (await readdir(tmpdir())).filter((f) => f.startsWith('mplsgre-'));
+const leftovers = async (): Promise<string[]> => readdir(tmp);
 
 describe('kernel tier: mplsgre lab end to end', function () {
   this.timeout(300_000);
   before(async () => {
     await ensureUmlKernel((m) => console.log(`      ${m}`));
+    tmp = await mkdtemp(join(tmpdir(), 'mplsgre-labtest-'));
   });
+  after(() => rm(tmp, { recursive: true, force: true }));
 
   it('passes both directions on the seed topology and leaves nothing behind', async () => {
     const before = await leftovers();
@@ -68,7 +76,7 @@ describe('kernel tier: mplsgre lab end to end', function () {
       expect(r.code, r.stderr).to.equal(sig === 'SIGINT' ? 130 : 143);
       expect(await leftovers()).to.deep.equal(before);
       const uml = await new Promise<string>((res) => {
-        const p = spawn('pgrep', ['-f', 'MPLSGRE_JOB'], { stdio: ['ignore', 'pipe', 'ignore'] });
+        const p = spawn('pgrep', ['-f', `MPLSGRE_JOB=${tmp}/`], { stdio: ['ignore', 'pipe', 'ignore'] });
         let out = '';
         p.stdout.on('data', (d: Buffer) => (out += d.toString()));
         p.on('close', () => res(out.trim()));
