@@ -109,6 +109,8 @@ export interface CampaignInput {
   readonly cliCases?: readonly { host: string; k: number; when: 'before' | 'after' }[] | 'sample';
   /** Only these in-process cases (host#k), when given. */
   readonly only?: readonly string[];
+  /** In-process cases on these hosts only, when given (the campaign split across guests). */
+  readonly hosts?: readonly string[];
 }
 
 /**
@@ -152,6 +154,7 @@ export async function faultCampaign(input: CampaignInput): Promise<FaultReport> 
   let n = 0;
   const inject = async (h: string, k: number, kind: FaultKind): Promise<void> => {
     if (input.only && !input.only.includes(`${h}#${k}`)) return;
+    if (input.hosts && !input.hosts.includes(h)) return;
     const storeDir = join(dir, `state-${n++}`);
     const store = new StateStore(storeDir);
     const faulty = new FaultyHost(new NetnsHost(p.net.namespaces.get(h)!), mutatingArgvs(p.plan), { at: k, kind });
@@ -232,12 +235,15 @@ export async function faultCampaign(input: CampaignInput): Promise<FaultReport> 
 }
 
 /**
- * The whole campaign: every mutating command on both hosts with every fault kind; SIGKILL just
- * after every command on A, and a sample on B (first, middle, last), plus two kills just before
- * a command.
+ * The whole campaign, in two guests that run at once (a guest keeps one core busy): every
+ * mutating command on A with every fault kind in one; every one on B, then SIGKILL just after
+ * every command on A, a sample on B (first, middle, last) and two kills just before a command,
+ * in the other. Each guest counts the commands itself.
  */
-export const faultCampaignFull = (input: { root: string }): Promise<FaultReport> =>
-  faultCampaign({ ...input, cliCases: 'sample' });
+export const faultCampaignA = (input: { root: string }): Promise<FaultReport> =>
+  faultCampaign({ ...input, hosts: ['A'], cliCases: [] });
+export const faultCampaignBAndKills = (input: { root: string }): Promise<FaultReport> =>
+  faultCampaign({ ...input, hosts: ['B'], cliCases: 'sample' });
 
 /** Two cases the engine got wrong before it recorded each change ahead of running it. */
 export const faultDemo = (input: { root: string }): Promise<FaultReport> =>
