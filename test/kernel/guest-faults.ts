@@ -13,12 +13,7 @@ import { NetnsHost } from '../../src/host/netns.js';
 import { execLocal } from '../../src/host/spawn.js';
 import { doArgv, FAULT_KINDS, FaultyHost, mutatingArgvs, type FaultKind } from '../support/faulty-host.js';
 import { differences, hostSnapshot, settled, type HostSnapshot } from './snapshot.js';
-
-export const SEED = `tunnel: { name: foo4, overlay: 10.199.0.0/24 }
-hosts:
-  A: { target: local, underlay: 10.128.0.2, overlay: 10.199.0.1, label: 100 }
-  B: { target: local, underlay: 10.128.100.2, overlay: 10.199.0.2, label: 101 }
-`;
+import { SEED } from './guest-tunnel.js';
 
 export interface FaultCase {
   readonly host: string;

@@ -5,7 +5,8 @@ import { plan as makePlan } from '../../src/core/planner.js';
 import { parseTopology } from '../../src/core/topology.js';
 import { createLabNetwork } from '../../src/engine/underlay.js';
 import { execLocal, startLocal } from '../../src/host/spawn.js';
-import { SEED, touched } from './guest-faults.js';
+import { touched } from './guest-faults.js';
+import { SEED } from './guest-tunnel.js';
 import { differences, hostSnapshot, settled } from './snapshot.js';
 
 /** What a run can leave behind, inside the guest. */

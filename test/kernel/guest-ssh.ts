@@ -6,7 +6,7 @@ import { createLabNetwork } from '../../src/engine/underlay.js';
 import type { Background } from '../../src/host/host.js';
 import { execLocal } from '../../src/host/spawn.js';
 import { startSshd, writeSshKeys } from '../support/sshd.js';
-import { settled, snapshot, type CliRun, type Snapshot } from './guest-tunnel.js';
+import { settled, snapshot, type CliRun, type Snapshot, SEED } from './guest-tunnel.js';
 
 export interface TimedRun extends CliRun {
   readonly ms: number;
@@ -19,12 +19,6 @@ export interface SshScenario {
   readonly facts: Record<string, unknown>;
   readonly targets: { A: string; B: string };
 }
-
-const SEED = `tunnel: { name: foo4, overlay: 10.199.0.0/24 }
-hosts:
-  A: { target: local, underlay: 10.128.0.2, overlay: 10.199.0.1, label: 100 }
-  B: { target: local, underlay: 10.128.100.2, overlay: 10.199.0.2, label: 101 }
-`;
 
 /** The default state directory: the record of an ssh target is written there by the remote. */
 const STATE_DIR = '/run/mplsgre';

@@ -14,7 +14,8 @@ export interface CliRun {
 
 export type Snapshot = Record<string, unknown>;
 
-const SEED = `tunnel: { name: foo4, overlay: 10.199.0.0/24 }
+/** The seed setup with both hosts `local`: each test points them at its own targets. */
+export const SEED = `tunnel: { name: foo4, overlay: 10.199.0.0/24 }
 hosts:
   A: { target: local, underlay: 10.128.0.2, overlay: 10.199.0.1, label: 100 }
   B: { target: local, underlay: 10.128.100.2, overlay: 10.199.0.2, label: 101 }

@@ -6,12 +6,7 @@ import { parseTopology } from '../../src/core/topology.js';
 import { createLabNetwork } from '../../src/engine/underlay.js';
 import type { VerifyResult } from '../../src/engine/verify.js';
 import { execLocal } from '../../src/host/spawn.js';
-
-const SEED = `tunnel: { name: foo4, overlay: 10.199.0.0/24 }
-hosts:
-  A: { target: local, underlay: 10.128.0.2, overlay: 10.199.0.1, label: 100 }
-  B: { target: local, underlay: 10.128.100.2, overlay: 10.199.0.2, label: 101 }
-`;
+import { SEED } from './guest-tunnel.js';
 
 export interface LoadRun {
   readonly count: number;
