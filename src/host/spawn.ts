@@ -51,7 +51,12 @@ export function execLocal(file: string, args: readonly string[], opts: ExecOptio
     child.stderr!.setEncoding('utf8').on('data', (d: string) => {
       if (stderr.length < MAX_OUTPUT) stderr += d;
     });
-    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    if (opts.input !== undefined) {
+      // A command that exits without reading all its input (EPIPE) is reported by its exit
+      // status, not by an exception thrown from the pipe.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(opts.input);
+    }
     child.on('error', (err: NodeJS.ErrnoException) =>
       finish({ exitCode: null, signal: null, failed: true, spawnError: err.code ?? err.message }),
     );
