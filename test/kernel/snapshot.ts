@@ -8,8 +8,10 @@ export type HostSnapshot = Record<string, unknown>;
  * Everything `up` can touch on one namespace, as the kernel reports it: `ip -j link`, `ip -j addr`,
  * `ip -j route` (IPv4 and IPv6), `ip -j -f mpls route`, the given sysctls ('absent' when the key
  * does not exist) and which of the given modules are loaded (kernel-wide). Compared whole:
- * nothing is normalised except IPv6 address lifetimes, which count down by the second (static
- * addresses say "forever" and keep it).
+ * nothing is normalised except what the kernel changes by itself: IPv6 address lifetimes, which
+ * count down by the second (static addresses say "forever" and keep it), and the `tentative`
+ * flag of duplicate address detection, which clears by itself (seen still set after 30 s in a
+ * guest sharing two cores with another).
  */
 export async function hostSnapshot(ns: string, sysctls: readonly string[], modules: readonly string[]): Promise<HostSnapshot> {
   const ip = async (...args: string[]): Promise<unknown> => {
@@ -27,7 +29,7 @@ export async function hostSnapshot(ns: string, sysctls: readonly string[], modul
   ]);
   const loaded = new Set(readFileSync('/proc/modules', 'utf8').split('\n').map((l) => l.split(' ')[0]));
   const stripLifetimes = (links: unknown): unknown => Array.isArray(links)
-    ? links.map((l: { addr_info?: Record<string, unknown>[] }) => ({ ...l, addr_info: (l.addr_info ?? []).map(({ valid_life_time: _v, preferred_life_time: _p, ...a }) => a) }))
+    ? links.map((l: { addr_info?: Record<string, unknown>[] }) => ({ ...l, addr_info: (l.addr_info ?? []).map(({ valid_life_time: _v, preferred_life_time: _p, tentative: _t, ...a }) => a) }))
     : links;
   return {
     link, addr: stripLifetimes(addr), route, route6, mpls,
