@@ -220,6 +220,8 @@ export function parseTopology(text: string, source = 'topology'): Topology {
   const root = mapOf(tree, '', TOP_KEYS, ['tunnel', 'hosts']);
   const tunnel = mapOf(root.get('tunnel') as YNode, 'tunnel', TUNNEL_KEYS, ['name', 'overlay']);
   const name = parseIfName(str(tunnel.get('name') as YNode, 'tunnel.name'), 'tunnel.name');
+  // Every namespace has lo, and the plan pops labels to it: a tunnel of that name cannot be made.
+  if (name === 'lo') throw new UsageError('tunnel.name', '"lo" is the loopback device every namespace has (the plan pops labels to it); name the tunnel, e.g. foo4');
   const overlay = overlayPrefix(tunnel.get('overlay') as YNode);
 
   const hostsNode = root.get('hosts') as YNode;

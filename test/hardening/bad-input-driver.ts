@@ -54,7 +54,8 @@ for (const c of cases) {
   const json = jsonable ? await withTimeout(runCli([...c.argv, '--json']), 20_000) : undefined;
   if (json) inProcessRuns++;
   let real: CliRun | undefined;
-  if (c.id % every === 0) {
+  // A NUL cannot be in a process argument at all: such cases run in-process only.
+  if (c.id % every === 0 && !c.argv.some((a) => a.includes('\u0000'))) {
     const r = await execLocal(process.execPath, [join(ROOT, 'bin', 'mplsgre.js'), ...c.argv], { timeoutMs: 30_000 });
     real = { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
     realRuns++;

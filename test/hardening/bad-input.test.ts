@@ -208,7 +208,7 @@ describe('hardening: bad input through the real CLI', function () {
 
   it('the real process gives what main() gives in-process: exit code, stdout and stderr', () => {
     const sampled = out.results.filter((r) => r.real);
-    expect(sampled.length).to.equal(Math.ceil(cases.length / SAMPLE));
+    expect(sampled.length).to.equal(cases.filter((c, i) => i % SAMPLE === 0 && !c.argv.some((a) => a.includes('\u0000'))).length);
     for (const r of sampled) expect(r.real, JSON.stringify(cases[r.id]!.argv)).to.deep.equal(r.plain);
   });
 

@@ -53,7 +53,7 @@ export function hostileTopologies(): TopologyCase[] {
   for (const raw of [
     'abcdefghijklmnop', // 16 bytes
     'foo/4', '"foo 4"', '"foo\\n4"', '"foo\\t4"', '"foo\\x7f"', 'fooéééééééé', // unicode: 11 characters, 19 bytes
-    '""', '.', '..', '"foo:4"', 'foo%d', '-foo', '123', 'null',
+    '""', '.', '..', '"foo:4"', 'foo%d', '-foo', '123', 'null', 'lo',
   ]) at('tunnel.name', raw);
 
   // ---- addresses ----
