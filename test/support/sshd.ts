@@ -124,6 +124,18 @@ export async function createSshLab(): Promise<SshLab> {
   let made = false;
 
   const cleanup = async (): Promise<void> => {
+    // sshd's sessions outlive its listener and hold its stderr open, so stop() would wait for
+    // them: everything in the namespace ends first.
+    if (made) {
+      const pids = await execLocal('ip', ['netns', 'pids', netns], { timeoutMs: 5_000 });
+      for (const pid of pids.stdout.split('\n').map(Number).filter((n) => n > 0)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
     await Promise.all(servers.map((s) => s.proc.stop('SIGTERM')));
     if (made) {
       await execLocal('ip', ['link', 'del', vethRoot]);
