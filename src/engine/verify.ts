@@ -88,6 +88,8 @@ export function captureBufferKib(count: number): number {
 
 /** One host's capture file as tcpdump writes it, and the tally of its echo packets. */
 interface WatchedCapture {
+  /** Where tcpdump writes it, on the host that runs tcpdump. */
+  readonly file: string;
   readonly tally: EchoTally;
   /** Decodes what was written since the last poll, returns how many records; `final` once tcpdump has stopped. */
   poll(final?: boolean): Promise<number>;
@@ -206,7 +208,7 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     await Promise.all([a, b].map(async (h) => {
       watched.set(h.name, hostOf(h).remote ? await RemoteCapture.create(hostOf(h), h.name) : new LocalCapture(join(dir, `${h.name}.pcap`)));
     }));
-    const file = (h: HostSpec): string => (watched.get(h.name) as LocalCapture | RemoteCapture).file;
+    const file = (h: HostSpec): string => watched.get(h.name)!.file;
     const tally = (h: HostSpec): EchoTally => watched.get(h.name)!.tally;
     await Promise.all([[a, b], [b, a]].map(async ([h, peer]) => {
       // libpcap's `mpls` primitive refuses cooked captures; the protocol field says the same.
