@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdir, readdir } from 'node:fs/promises';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT } from '../support/fixtures.js';
 import { schemaErrors } from '../support/schema.js';
@@ -81,5 +81,17 @@ describe('single executable (npm run package): runs every command with no node',
     expect(await readdir(tmp)).to.deep.equal([]);
     const missing = await host.run(['lab', join(host.dir, 'no-such.yaml')], { uid: 65534, env: { TMPDIR: tmp } });
     expect(missing.code, missing.stderr).to.equal(2);
+  });
+
+  it('--uml-guest JOB (what its user-mode Linux guest runs): a command-line job runs with its status, a module job is refused', async () => {
+    const job = join(host.dir, 'job.json');
+    await writeFile(job, JSON.stringify({ kind: 'argv', argv: [host.exe, 'plan', SEED, '--format', 'nope'] }));
+    const r = await host.run(['--uml-guest', job]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain('--format');
+    await writeFile(job, JSON.stringify({ kind: 'module', module: '/x.js', export: 'run', input: null }));
+    const mod = await host.run(['--uml-guest', job]);
+    expect(mod.code).to.equal(2);
+    expect(mod.stderr).to.contain('command-line jobs only');
   });
 });
