@@ -20,7 +20,7 @@ export default defineConfig([
   },
   {
     files: ['bin/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, require: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, require: 'readonly', __dirname: 'readonly' } },
   },
   {
     files: ['**/*.{ts,js,mjs}'],

@@ -12,8 +12,11 @@ if (argv[0] === 'check' && !argv.some((a) => a.startsWith('--netns') || a.starts
 }
 
 // No top-level await: the bundle is CommonJS (scripts/bundle.ts says why).
-void import('./cli.js')
-  .then(({ main }) => main(argv))
-  .then((code) => {
-    process.exitCode = code;
-  });
+// The single executable in a user-mode Linux guest runs the host's job itself (src/host/uml.ts).
+const run: Promise<number> =
+  argv[0] === '--uml-guest'
+    ? import('./host/uml-guest-argv.js').then(({ runGuestJobFile }) => runGuestJobFile(argv[1]))
+    : import('./cli.js').then(({ main }) => main(argv));
+void run.then((code) => {
+  process.exitCode = code;
+});

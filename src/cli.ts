@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from './host/paths.js';
+import { packageText } from './host/paths.js';
 import type { CliCommand, CliOutcome } from './cli/command.js';
 import { jsonDocument, writeAtomic } from './cli/io.js';
 import { parse, str } from './cli/parse.js';
@@ -36,7 +34,7 @@ function help(): string {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(packageText('package.json')) as { version: string };
   return `mplsgre ${pkg.version}\n`;
 }
 

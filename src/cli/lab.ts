@@ -21,7 +21,8 @@ export const lab: CliCommand = {
   options: { ...COMMON_OPTIONS, count: { type: 'string' }, keep: { type: 'boolean' }, uml: { type: 'boolean' }, 'inside-uml': { type: 'string' } },
   async run(values, positionals, ctx) {
     if (positionals.length > 1) throw new UsageError('FILE', `one topology file at most, got ${positionals.length} arguments`);
-    const file = positionals[0] ?? seedFile();
+    const seed = positionals[0] === undefined ? await seedFile() : undefined;
+    const file = positionals[0] ?? seed?.file ?? '';
     const count = intOption(values.count, '--count', 1, 10_000, 5);
     const guestResult = str(values['inside-uml']);
     const sig = interruptible();
@@ -40,6 +41,7 @@ export const lab: CliCommand = {
       return { result: r, exitCode, render: { text: (s) => renderLab(r, s) } };
     } finally {
       sig.dispose();
+      await seed?.dispose();
     }
   },
 };

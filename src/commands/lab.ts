@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MplsgreError } from '../core/errors.js';
@@ -10,7 +10,7 @@ import { StateStore } from '../engine/state.js';
 import { createLabNetwork, type LabNetwork } from '../engine/underlay.js';
 import { verifyTopology, type VerifyResult } from '../engine/verify.js';
 import { LocalHost } from '../host/local.js';
-import { packageRoot } from '../host/paths.js';
+import { inSea, packageRoot, packageText } from '../host/paths.js';
 import { runtimeDir } from '../host/runtime-dir.js';
 import { hostForTarget } from '../host/targets.js';
 import { ensureUmlKernel, runInUml } from '../host/uml.js';
@@ -19,8 +19,23 @@ import { kernelRelease } from '../probes/kernel.js';
 import { moduleFacts } from '../probes/modules.js';
 import { requireCaps } from './tunnel.js';
 
-/** The embedded default topology: the seed setup. */
-export const seedFile = (): string => join(packageRoot(), 'examples', 'seed.yaml');
+/** The embedded default topology (the seed setup) as a file, and how to drop it when done. */
+export interface SeedFile {
+  readonly file: string;
+  readonly dispose: () => Promise<void>;
+}
+
+/**
+ * The package's examples/seed.yaml; the single executable writes its copy to a temporary folder
+ * (under /tmp, which a user-mode Linux guest shares) for the run's duration.
+ */
+export async function seedFile(): Promise<SeedFile> {
+  if (!inSea()) return { file: join(packageRoot(), 'examples', 'seed.yaml'), dispose: async () => {} };
+  const dir = await mkdtemp(join(tmpdir(), 'mplsgre-seed-'));
+  const file = join(dir, 'seed.yaml');
+  await writeFile(file, packageText('examples/seed.yaml'));
+  return { file, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
 
 export interface LabOptions {
   readonly file: string;
@@ -81,8 +96,9 @@ export async function labCommand(opts: LabOptions): Promise<LabResult> {
   const dir = await mkdtemp(join(tmpdir(), 'mplsgre-lab-'));
   try {
     const resultFile = join(dir, 'result.json');
-    const bin = join(packageRoot(), 'bin', 'mplsgre.js');
-    const argv = [process.execPath, bin, 'lab', opts.file, '--count', String(opts.count), '--inside-uml', resultFile];
+    // The guest runs this same CLI: the single executable is its own entry.
+    const entry = inSea() ? [process.execPath] : [process.execPath, join(packageRoot(), 'bin', 'mplsgre.js')];
+    const argv = [...entry, 'lab', opts.file, '--count', String(opts.count), '--inside-uml', resultFile];
     await runInUml({
       job: { kind: 'argv', argv },
       timeoutMs: 300_000,

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { runGuestArgv } from './uml-guest-argv.js';
 
 /** Runs inside user-mode Linux: reads the job, runs it, writes the output file, exits with its status. */
 async function main(): Promise<number> {
@@ -22,13 +22,7 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  const [file, ...args] = job.argv;
-  if (!file) return 2;
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...job.env } });
-    child.on('error', () => resolve(127));
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
+  return runGuestArgv(job);
 }
 
 process.exitCode = await main();

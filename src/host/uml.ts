@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { access, chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile, lstat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from './paths.js';
+import { inSea, packageRoot } from './paths.js';
 import { EnvironmentError } from '../core/errors.js';
 import { execLocal } from './spawn.js';
 
@@ -116,13 +116,20 @@ export async function ensureUmlKernel(log: (msg: string) => void = () => {}): Pr
   return kernel;
 }
 
-/** Compiled, never bundled: the guest runs it as a file of its own. */
-const guestScript = (): string => join(packageRoot(), 'dist', 'src', 'host', 'uml-guest.js');
+/**
+ * What the guest's init runs with the job file: the compiled guest script (never bundled: a file
+ * of its own) under this Node, or the single executable itself in its guest mode (src/bin.ts).
+ */
+const guestEntry = (): string => (inSea() ? GUEST_MODE : join(packageRoot(), 'dist', 'src', 'host', 'uml-guest.js'));
+
+/** The single executable's argument that makes it run a guest job (src/bin.ts). */
+export const GUEST_MODE = '--uml-guest';
 
 /** Boots user-mode Linux with this machine's files as its root, runs one job, halts. */
 export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
   const kernel = await findUmlKernel();
   if (!kernel) throw new EnvironmentError('user-mode Linux is not installed (apt-get install user-mode-linux kmod)');
+  if (opts.job.kind === 'module' && inSea()) throw new EnvironmentError('the single executable runs command-line jobs in user-mode Linux, not modules');
   const dir = await mkdtemp(join(tmpdir(), 'mplsgre-uml-'));
   const started = performance.now();
   try {
@@ -134,7 +141,7 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
     const args = [
       `mem=${opts.memMb ?? 1024}M`, 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'rw', 'quiet',
       `init=${init}`, 'con0=fd:0,fd:1', 'con=null',
-      `MPLSGRE_JOB=${jobPath}`, `MPLSGRE_NODE=${process.execPath}`, `MPLSGRE_GUEST=${guestScript()}`, `MPLSGRE_CWD=${process.cwd()}`,
+      `MPLSGRE_JOB=${jobPath}`, `MPLSGRE_NODE=${process.execPath}`, `MPLSGRE_GUEST=${guestEntry()}`, `MPLSGRE_CWD=${process.cwd()}`,
     ];
     const consoleText = await boot(kernel.binary, args, opts.timeoutMs, dir, opts.onLine, opts.signal);
     const rc = await readFile(`${jobPath}.rc`, 'utf8').then((s) => Number(s.trim()), () => null);
