@@ -11,6 +11,7 @@ export const lab: CliCommand = {
   usage: 'mplsgre lab [FILE] [--count N] [--keep] [--uml] [--json]   (FILE defaults to the embedded seed topology)',
   formats: ['text'],
   options: { ...COMMON_OPTIONS, count: { type: 'string' }, keep: { type: 'boolean' }, uml: { type: 'boolean' }, 'inside-uml': { type: 'boolean' } },
+  internal: ['inside-uml'],
   async run(values, positionals, ctx) {
     if (positionals.length > 1) throw new UsageError('FILE', `one topology file at most, got ${positionals.length} arguments`);
     const file = positionals[0] ?? seedFile();
