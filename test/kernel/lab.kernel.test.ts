@@ -96,6 +96,7 @@ describe('kernel tier: mplsgre lab end to end', function () {
       expect(sent, `the lab reached its namespaces step: ${r.stderr}`).to.equal(true);
       expect(r.code, r.stderr).to.equal(sig === 'SIGINT' ? 130 : 143);
       expect(r.stderr, 'says when the cleanup finished and what it removed').to.match(/✔ cleanup finished: removed the user-mode Linux guest, with its namespaces and tunnel/);
+      expect(r.stderr, 'nothing after the cleanup says it is still going on').to.not.match(/cleaning up/);
       expect(await leftovers()).to.deep.equal(before);
       expect(await moduleEntries(release)).to.deep.equal(hostModules);
       const uml = await new Promise<string>((res) => {
