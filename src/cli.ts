@@ -6,7 +6,7 @@ import { ExitCode, MplsgreError, UsageError } from './core/errors.js';
 import { styleFor } from './report/style.js';
 
 /** Subcommands load lazily: `check` must not pay for the modules of `lab`. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   check: { summary: 'read-only preflight of this host (or --netns NAME)', load: async () => (await import('./cli/check.js')).check },
   plan: { summary: 'the commands per host, each with its undo (changes nothing)', load: async () => (await import('./cli/tunnel.js')).plan },
   up: { summary: 'configure both ends of a topology (transactional, idempotent)', load: async () => (await import('./cli/tunnel.js')).up },
@@ -27,7 +27,8 @@ function help(): string {
     '',
     ...Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(width)}${v.summary}`),
     '',
-    'Common options: --json (one JSON document on stdout), --format, --out FILE, --help',
+    'Common options: --json (one JSON document on stdout), --format (json or the command\'s own formats: its --help), --out FILE, --help',
+    'mplsgre --version prints the version.',
     'Exit codes: 0 ok, 1 a check or verification failed, 2 bad usage, 3 environment error, 130/143 interrupted',
     '',
   ].join('\n');
@@ -62,7 +63,7 @@ export async function main(argv: readonly string[], io: CliStreams = { stdout: p
     const command = await entry.load();
     const { values, positionals } = parse(rest, command.options);
     if (values.help) {
-      io.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+      io.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\nFormats (--format): ${['json', ...command.formats].join(', ')}\n`);
       return ExitCode.ok;
     }
     const asked = str(values.format);

@@ -16,14 +16,20 @@ export async function fileSource(path: string): Promise<ByteSource> {
   };
 }
 
-export function streamSource(stream: Readable): ByteSource {
+/** A Readable as a source; `signal` aborted ends the input there (a live pipe stopped with Ctrl-C). */
+export function streamSource(stream: Readable, signal?: AbortSignal): ByteSource {
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const ended: IteratorResult<Buffer | string> = { done: true, value: undefined };
+  const aborted = signal && new Promise<IteratorResult<Buffer | string>>((resolve) => {
+    if (signal.aborted) resolve(ended);
+    else signal.addEventListener('abort', () => resolve(ended), { once: true });
+  });
   let pending: Buffer | undefined;
   let pos = 0;
   return {
     async read(buf, off, len) {
       if (pending === undefined || pos >= pending.length) {
-        const r = await it.next();
+        const r = aborted ? await Promise.race([it.next(), aborted]) : await it.next();
         if (r.done === true) return 0;
         pending = typeof r.value === 'string' ? Buffer.from(r.value, 'latin1') : r.value;
         pos = 0;

@@ -20,6 +20,8 @@ export { LinkType } from './linktype.js';
 export interface DecodeOptions {
   /** Skip sniffing and read the input as this format. */
   format?: CaptureFormat;
+  /** For a stream: aborting ends the input where it is (what was read is still decoded). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function decodeFile(path: string, opts: DecodeOptions = {}): Promis
 
 /** As `decodeFile`, for a stream (stdin, a pipe from tcpdump). */
 export function decodeStream(stream: Readable, opts: DecodeOptions = {}): Promise<CaptureStream> {
-  return decodeSource(streamSource(stream), opts);
+  return decodeSource(streamSource(stream, opts.signal), opts);
 }
 
 async function decodeSource(source: ByteSource, opts: DecodeOptions): Promise<CaptureStream> {

@@ -24,6 +24,8 @@ export interface CliCommand {
   readonly options: OptionSpec;
   /** Output formats besides json, the default first; each must have a renderer in the outcome. */
   readonly formats: readonly string[];
+  /** Options for mplsgre's own use (between its processes): left out of the help and the README. */
+  readonly internal?: readonly string[];
   run(values: Values, positionals: string[], ctx: CliContext): Promise<CliOutcome>;
 }
 

@@ -18,7 +18,7 @@ export function interruptible(): Interruptible {
   let got: string | undefined;
   const on = (sig: NodeJS.Signals): void => {
     got ??= sig;
-    controller.abort(new MplsgreError('environment', `interrupted by ${sig}; cleaning up`, { exitCode: SIGNAL_EXIT[sig] ?? 1 }));
+    controller.abort(new MplsgreError('environment', `interrupted by ${sig}`, { exitCode: SIGNAL_EXIT[sig] ?? 1 }));
   };
   process.on('SIGINT', on);
   process.on('SIGTERM', on);

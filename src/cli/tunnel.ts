@@ -42,7 +42,7 @@ export const up: CliCommand = {
     const sig = interruptible();
     try {
       // Interrupted: no further step starts, and what this run changed is undone before exit.
-      const r = await upCommand({ file, ssh: sshConfigOption(values['ssh-config']), signal: sig.signal, onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
+      const r = await upCommand({ file, ssh: sshConfigOption(values['ssh-config']), signal: sig.signal, onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail && s.outcome !== 'failed' ? `: ${s.detail}` : ''}`) });
       const interrupted = sig.interrupted();
       const exitCode = interrupted ? (SIGNAL_EXIT[interrupted] ?? 1) : r.ok ? ExitCode.ok : ExitCode.failed;
       return { result: r, exitCode, render: { text: (style) => renderApply(r, style) } };

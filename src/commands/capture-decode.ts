@@ -1,10 +1,16 @@
-import { decodeFile } from '../capture/index.js';
+import type { Readable } from 'node:stream';
+import { decodeFile, decodeStream } from '../capture/index.js';
 import type { CaptureFormat, PacketRecord } from '../capture/record.js';
 import { type Summary, SummaryBuilder } from '../capture/summary.js';
 import { MplsgreError, UsageError } from '../core/errors.js';
 
 export interface CaptureDecodeOptions {
+  /** The capture file, or `-` for `input`. */
   readonly file: string;
+  /** What `-` reads (standard input): streamed, in constant memory unless `json` keeps every record. */
+  readonly input?: Readable;
+  /** Aborting ends a streamed input where it is: what was read is summarised. */
+  readonly signal?: AbortSignal;
   /** include every packet record in the result (what `--json` prints). */
   readonly json: boolean;
 }
@@ -22,7 +28,8 @@ export interface CaptureDecodeResult {
  * (field FILE) when the file cannot be read and `CaptureFormatError` when it is not a capture.
  */
 export async function captureDecode(opts: CaptureDecodeOptions): Promise<CaptureDecodeResult> {
-  const stream = await decodeFile(opts.file).catch((err: unknown) => {
+  const opened = opts.file === '-' && opts.input ? decodeStream(opts.input, { signal: opts.signal }) : decodeFile(opts.file);
+  const stream = await opened.catch((err: unknown) => {
     throw asUsageError(err, opts.file);
   });
   const builder = new SummaryBuilder();

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MplsgreError } from '../core/errors.js';
@@ -8,12 +8,13 @@ import { applyPlan, type ApplyResult } from '../engine/apply.js';
 import { removePlan, type RemoveResult } from '../engine/remove.js';
 import { StateStore } from '../engine/state.js';
 import { createLabNetwork, type LabNetwork } from '../engine/underlay.js';
-import { verifyTopology, type VerifyResult } from '../engine/verify.js';
+import { verifyTopology, type DirectionResult, type VerifyResult } from '../engine/verify.js';
 import { LocalHost } from '../host/local.js';
 import { inSea, packageRoot, packageText } from '../host/paths.js';
 import { runtimeDir } from '../host/runtime-dir.js';
 import { hostForTarget } from '../host/targets.js';
 import { ensureUmlKernel, runInUml } from '../host/uml.js';
+import { guestChannel } from '../host/uml-channel.js';
 import { ProbeContext } from '../probes/context.js';
 import { kernelRelease } from '../probes/kernel.js';
 import { moduleFacts } from '../probes/modules.js';
@@ -44,8 +45,30 @@ export interface LabOptions {
   /** Run in user-mode Linux even when this kernel could do it. */
   readonly uml: boolean;
   readonly signal: AbortSignal;
-  readonly progress: (ok: boolean, text: string) => void;
+  /** Each step as data; the CLI renders it (src/report/lab-text.ts). */
+  readonly progress: (event: LabEvent) => void;
 }
+
+/**
+ * What the lab reports as it goes: data, rendered once by whoever shows it. A lab in user-mode
+ * Linux sends these over the guest's data channel, followed by one `result` record.
+ */
+export type LabEvent =
+  | { readonly kind: 'setup'; readonly text: string }
+  | { readonly kind: 'kernel'; readonly where: 'host' | 'uml'; readonly release: string | undefined; readonly reason: string }
+  | { readonly kind: 'keep-ignored' }
+  | { readonly kind: 'namespaces'; readonly hosts: readonly [string, string]; readonly underlay: readonly [string, string]; readonly namespaces: readonly string[] }
+  | { readonly kind: 'up'; readonly ok: boolean; readonly tunnel: string; readonly hosts: readonly [string, string]; readonly steps: readonly number[]; readonly changed: number; readonly failure?: { readonly step: string; readonly message: string }; readonly rolledBack: number }
+  | { readonly kind: 'verify-log'; readonly text: string }
+  | { readonly kind: 'direction'; readonly direction: DirectionResult }
+  | { readonly kind: 'down'; readonly ok: boolean; readonly undone: number; readonly failed: readonly { readonly id: string; readonly detail: string }[] }
+  | { readonly kind: 'stopped'; readonly error: string }
+  | { readonly kind: 'kept'; readonly namespaces: readonly string[] }
+  /** Cleanup after a stop or at the end: what was removed, and what could not be. */
+  | { readonly kind: 'cleanup'; readonly removed: readonly string[]; readonly leftBehind: readonly string[] };
+
+/** A guest's record on the data channel: a step, or the lab's result. */
+export type LabRecord = { readonly kind: 'event'; readonly event: LabEvent } | { readonly kind: 'result'; readonly result: LabResult };
 
 export interface LabResult {
   readonly ok: boolean;
@@ -78,49 +101,60 @@ export async function kernelCanDoIt(): Promise<{ ok: boolean; release: string | 
   };
 }
 
-const GUEST_PREFIX = '[mplsgre-lab] ';
-
 /** `mplsgre lab`: the seed setup end to end on this machine, or in user-mode Linux where it cannot. */
 export async function labCommand(opts: LabOptions): Promise<LabResult> {
   const topo = await loadTopology(opts.file);
   await requireCaps('lab', true);
   const can = await kernelCanDoIt();
   if (can.ok && !opts.uml) {
-    opts.progress(true, `kernel ready (${can.release}: ${can.reason})`);
+    opts.progress({ kind: 'kernel', where: 'host', release: can.release, reason: can.reason });
     return runLab(topo, opts, can.release);
   }
   const reason = opts.uml ? 'requested with --uml' : `this kernel ${can.release} has ${can.reason}`;
-  const kernel = await ensureUmlKernel((m) => opts.progress(true, m));
-  opts.progress(true, `kernel ready (user-mode Linux ${kernel.release}: ${reason})`);
-  if (opts.keep) opts.progress(false, '--keep has no effect here: the namespaces live in the user-mode Linux guest and end with it');
+  const kernel = await ensureUmlKernel((text) => opts.progress({ kind: 'setup', text }));
+  opts.progress({ kind: 'kernel', where: 'uml', release: kernel.release, reason });
+  if (opts.keep) opts.progress({ kind: 'keep-ignored' });
   const dir = await mkdtemp(join(tmpdir(), 'mplsgre-lab-'));
+  let inner: LabResult | undefined;
+  let stopped = false;
   try {
-    const resultFile = join(dir, 'result.json');
     // The guest runs this same CLI: the single executable is its own entry.
     const entry = inSea() ? [process.execPath] : [process.execPath, join(packageRoot(), 'bin', 'mplsgre.js')];
-    const argv = [...entry, 'lab', opts.file, '--count', String(opts.count), '--inside-uml', resultFile];
+    const argv = [...entry, 'lab', opts.file, '--count', String(opts.count), '--inside-uml'];
     await runInUml({
       job: { kind: 'argv', argv },
       timeoutMs: 300_000,
       signal: opts.signal,
-      onLine: (line) => {
-        const at = line.indexOf(GUEST_PREFIX);
-        if (at === -1) return;
-        const text = line.slice(at + GUEST_PREFIX.length);
-        opts.progress(!text.startsWith('✖'), text.replace(/^[✔✖] /, ''));
+      onRecord: (value) => {
+        const rec = value as LabRecord;
+        if (rec.kind === 'event') opts.progress(rec.event);
+        else if (rec.kind === 'result') inner = rec.result;
       },
     });
-    const inner = JSON.parse(await readFile(resultFile, 'utf8').catch(() => 'null')) as LabResult | null;
     if (!inner) throw new MplsgreError('environment', 'the lab in user-mode Linux ended without a result');
     return { ...inner, where: 'uml', reason };
+  } catch (err) {
+    stopped = true;
+    throw err;
   } finally {
     await rm(dir, { recursive: true, force: true });
+    // Stopped: the guest was killed, and everything it created (namespaces, tunnel, modules) with it.
+    if (stopped) opts.progress({ kind: 'cleanup', removed: ['the user-mode Linux guest, with its namespaces and tunnel', `its temporary folder ${dir}`], leftBehind: [] });
   }
 }
 
-/** The guest side of a lab in user-mode Linux: progress to the console, the result to a file. */
-export function guestProgress(ok: boolean, text: string): void {
-  process.stderr.write(`${GUEST_PREFIX}${ok ? '✔' : '✖'} ${text}\n`);
+/** The guest side of a lab in user-mode Linux: runs it, sends each step and then the result over the data channel. */
+export async function guestLab(file: string, count: number, signal: AbortSignal): Promise<LabResult> {
+  const channel = guestChannel();
+  if (!channel) throw new MplsgreError('environment', '--inside-uml runs only inside the user-mode Linux guest that `mplsgre lab` starts');
+  try {
+    const r = await runLab(await loadTopology(file), { file, count, keep: false, uml: false, signal, progress: (event) => channel.write({ kind: 'event', event } satisfies LabRecord) }, undefined);
+    const result = { ...r, kernel: process.getBuiltinModule('node:os').release() };
+    channel.write({ kind: 'result', result } satisfies LabRecord);
+    return result;
+  } finally {
+    channel.close();
+  }
 }
 
 function checkAbort(signal: AbortSignal): void {
@@ -142,39 +176,45 @@ export async function runLab(topo: Topology, opts: LabOptions, kernel: string | 
   let teardown: (() => Promise<RemoveResult>) | undefined;
   try {
     net = await createLabNetwork(topo);
-    opts.progress(true, `${a.name}, ${b.name} namespaces + underlay ${a.underlay} <-> ${b.underlay} (${[...net.namespaces.values()].join(', ')})`);
+    opts.progress({ kind: 'namespaces', hosts: [a.name, b.name], underlay: [a.underlay, b.underlay], namespaces: [...net.namespaces.values()] });
     checkAbort(opts.signal);
     const plan = makePlan(net.topology);
     const hosts = new Map(await Promise.all(net.topology.hosts.map(async (h) => [h.name, await hostForTarget(h.target)] as const)));
     teardown = () => removePlan(plan, hosts, store);
     up = await applyPlan(plan, hosts, store, { signal: opts.signal });
-    if (!up.ok) {
-      opts.progress(false, `up failed at ${up.failure?.step}: ${up.failure?.message}; rolled back ${up.rolledBack.length} steps`);
-    } else {
-      const per = plan.hosts.map((h) => h.steps.length);
-      opts.progress(true, `up: ${topo.tunnel.name} on ${a.name} and ${b.name} (${per.join(' + ')} steps, ${up.changed} changed)`);
+    const upEvent = { kind: 'up', ok: up.ok, tunnel: topo.tunnel.name, hosts: [a.name, b.name], steps: plan.hosts.map((h) => h.steps.length), changed: up.changed, rolledBack: up.rolledBack.length } as const;
+    opts.progress(up.failure ? { ...upEvent, failure: { step: up.failure.step, message: up.failure.message } } : upEvent);
+    if (up.ok) {
       checkAbort(opts.signal);
-      verify = await verifyTopology(net.topology, hosts, { count: opts.count, interval: 0.01, mtu: true, signal: opts.signal, log: (line) => opts.progress(true, line) });
-      for (const d of verify.directions) {
-        const rtt = d.rttMs ? `, rtt ${d.rttMs.avg} ms` : '';
-        const mtu = d.mtu?.largestPayload ? `, largest ping payload ${d.mtu.largestPayload} (tunnel mtu ${d.mtu.tunnelMtu})` : '';
-        opts.progress(d.ok, `verify ${d.from}->${d.to}: ${d.received}/${d.sent} replies, ${d.ok ? `label ${d.label} inside GRE on the wire${rtt}${mtu}` : `${d.cause ?? d.stage}: ${d.explanation}${d.rootCause?.fix ? ` (fix: ${d.rootCause.fix})` : ''}`}`);
-      }
+      verify = await verifyTopology(net.topology, hosts, { count: opts.count, interval: 0.01, mtu: true, signal: opts.signal, log: (text) => opts.progress({ kind: 'verify-log', text }) });
+      for (const direction of verify.directions) opts.progress({ kind: 'direction', direction });
     }
     if (!opts.keep) {
       checkAbort(opts.signal);
       down = await removePlan(plan, hosts, store);
-      opts.progress(down.ok, down.ok ? `down: all removed, sysctls restored (${down.undone} undone)` : `down: ${down.steps.filter((s) => s.outcome === 'failed').map((s) => `${s.id}: ${s.detail}`).join('; ')}`);
+      opts.progress({ kind: 'down', ok: down.ok, undone: down.undone, failed: down.steps.filter((s) => s.outcome === 'failed').map((s) => ({ id: s.id, detail: s.detail ?? '' })) });
     }
   } catch (err) {
     error = (err as Error).message;
-    opts.progress(false, `lab stopped: ${error}`);
+    opts.progress({ kind: 'stopped', error });
   } finally {
+    const removed: string[] = [];
     // Interrupted between up and down: undo first, so modules loaded and sysctls written are restored.
-    if (teardown && up?.ok && !down && !opts.keep) down = await teardown().catch(() => undefined);
-    if (net && !opts.keep) leftBehind.push(...(await net.destroy()));
-    else if (net) opts.progress(true, `kept: namespaces ${[...net.namespaces.values()].join(', ')} (ip netns delete NAME to remove)`);
+    if (teardown && up?.ok && !down && !opts.keep) {
+      down = await teardown().catch((err: unknown) => {
+        leftBehind.push(`${topo.tunnel.name}: ${(err as Error).message}`);
+        return undefined;
+      });
+      if (down?.ok) removed.push(`${topo.tunnel.name} (${down.undone} step(s) undone, sysctls restored)`);
+      else if (down) leftBehind.push(...down.steps.filter((s) => s.outcome === 'failed').map((s) => `${s.id}: ${s.detail ?? ''}`));
+    }
+    if (net && !opts.keep) {
+      const left = await net.destroy();
+      leftBehind.push(...left);
+      removed.push(...[...net.namespaces.values()].filter((n) => !left.some((l) => l.startsWith(`${n}:`))).map((n) => `namespace ${n}`));
+    } else if (net) opts.progress({ kind: 'kept', namespaces: [...net.namespaces.values()] });
     await rm(stateDir, { recursive: true, force: true });
+    if (error !== undefined || removed.length || leftBehind.length) opts.progress({ kind: 'cleanup', removed, leftBehind });
   }
   const ok = !error && !!up?.ok && !!verify?.ok && (opts.keep || !!down?.ok) && leftBehind.length === 0;
   return {

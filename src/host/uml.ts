@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile, lstat } from 'node:fs/promises';
+import { access, chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inSea, packageRoot } from './paths.js';
@@ -9,10 +9,16 @@ import { execLocal } from './spawn.js';
 export const UML_BINARY = '/usr/bin/linux.uml';
 export const UML_MODULES = '/usr/lib/uml/modules';
 
+/** The guest's end of the data channel: its second console, which the host reads as fd 3. */
+export const UML_CHANNEL = '/run/mplsgre-channel';
+
 /**
  * The guest's init: no PATH and no /proc, /sys or /run at start. /tmp stays the host's, so
  * results reach the host through files. /run is private to the guest, so `ip netns` there
- * never touches the host's namespaces.
+ * never touches the host's namespaces. modprobe and the probes look for the modules in
+ * /lib/modules/RELEASE: the guest sees them there through an overlay whose upper layer is in
+ * its own memory, so the host's /lib is never written. The second console (tty1, raw) is the
+ * job's data channel to the host.
  */
 const INIT_SCRIPT = `#!/bin/sh
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -21,6 +27,17 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t tmpfs tmpfs /run
 mkdir -p /run/netns
+R=$(uname -r)
+if [ ! -e "/lib/modules/$R" ]; then
+  L=$(readlink -f /lib)
+  grep -qw overlay /proc/filesystems || insmod "$MPLSGRE_MODULES/$R/kernel/fs/overlayfs/overlay.ko"
+  mkdir -p /run/mplsgre-lib/upper /run/mplsgre-lib/work
+  mount -t overlay overlay -o "lowerdir=$L,upperdir=/run/mplsgre-lib/upper,workdir=/run/mplsgre-lib/work" "$L" &&
+    mkdir -p "$L/modules" && ln -s "$MPLSGRE_MODULES/$R" "$L/modules/$R" ||
+    echo "mplsgre: cannot show $MPLSGRE_MODULES/$R at /lib/modules/$R in the guest"
+fi
+mknod ${UML_CHANNEL} c 4 1 && stty -F ${UML_CHANNEL} raw -echo
+export MPLSGRE_CHANNEL=${UML_CHANNEL}
 cd "$MPLSGRE_CWD" || cd /
 "$MPLSGRE_NODE" "$MPLSGRE_GUEST" "$MPLSGRE_JOB"
 echo "$?" > "$MPLSGRE_JOB.rc"
@@ -39,6 +56,8 @@ export interface UmlRunOptions {
   readonly memMb?: number;
   /** Receives the guest console's lines (the job's stdout and stderr) as they come. */
   readonly onLine?: (line: string) => void;
+  /** Receives each JSON line the job writes to its data channel (MPLSGRE_CHANNEL in its environment). */
+  readonly onRecord?: (record: unknown) => void;
   /** Aborting kills the guest at once: everything it created dies with it. */
   readonly signal?: AbortSignal;
 }
@@ -82,9 +101,9 @@ const exists = (p: string): Promise<boolean> => access(p).then(() => true, () =>
 
 /**
  * Makes the user-mode Linux kernel usable: installs Debian's user-mode-linux (and the tools the
- * guest runs: kmod, iproute2, tcpdump, procps) when missing, as root on Debian only, and points
- * /lib/modules/RELEASE at the package's modules so modprobe inside the guest finds them.
- * Reports each change through `log`.
+ * guest runs: kmod, iproute2, tcpdump, procps) when missing, as root on Debian only. Reports
+ * each change through `log`. The module folder needs no change on the host: each guest sees it
+ * at /lib/modules through a mount of its own (the init script).
  */
 export async function ensureUmlKernel(log: (msg: string) => void = () => {}): Promise<UmlKernel> {
   let kernel = await findUmlKernel();
@@ -106,13 +125,6 @@ export async function ensureUmlKernel(log: (msg: string) => void = () => {}): Pr
     kernel = await findUmlKernel();
   }
   if (!kernel) throw new EnvironmentError(`user-mode-linux installed but no kernel modules found in ${UML_MODULES}`);
-  const link = join('/lib/modules', kernel.release);
-  const present = await lstat(link).then(() => true, () => false);
-  if (!present) {
-    log(`linking ${link} -> ${join(UML_MODULES, kernel.release)}`);
-    await mkdir('/lib/modules', { recursive: true });
-    await symlink(join(UML_MODULES, kernel.release), link);
-  }
   return kernel;
 }
 
@@ -140,10 +152,10 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
     await writeFile(jobPath, JSON.stringify({ ...opts.job, output: join(dir, 'output.json') }));
     const args = [
       `mem=${opts.memMb ?? 1024}M`, 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'rw', 'quiet',
-      `init=${init}`, 'con0=fd:0,fd:1', 'con=null',
-      `MPLSGRE_JOB=${jobPath}`, `MPLSGRE_NODE=${process.execPath}`, `MPLSGRE_GUEST=${guestEntry()}`, `MPLSGRE_CWD=${process.cwd()}`,
+      `init=${init}`, 'con0=fd:0,fd:1', 'con1=null,fd:3', 'con=null',
+      `MPLSGRE_JOB=${jobPath}`, `MPLSGRE_MODULES=${UML_MODULES}`, `MPLSGRE_NODE=${process.execPath}`, `MPLSGRE_GUEST=${guestEntry()}`, `MPLSGRE_CWD=${process.cwd()}`,
     ];
-    const consoleText = await boot(kernel.binary, args, opts.timeoutMs, dir, opts.onLine, opts.signal);
+    const consoleText = await boot(kernel.binary, args, opts.timeoutMs, dir, opts.onLine, opts.signal, opts.onRecord);
     const rc = await readFile(`${jobPath}.rc`, 'utf8').then((s) => Number(s.trim()), () => null);
     const output = await readFile(join(dir, 'output.json'), 'utf8').then((s) => JSON.parse(s) as unknown, () => undefined);
     if (rc === null) {
@@ -155,14 +167,15 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
   }
 }
 
-async function boot(binary: string, args: string[], timeoutMs: number, cwd: string, onLine?: (line: string) => void, signal?: AbortSignal): Promise<string> {
+async function boot(binary: string, args: string[], timeoutMs: number, cwd: string, onLine?: (line: string) => void, signal?: AbortSignal, onRecord?: (record: unknown) => void): Promise<string> {
   // UML backs guest memory with a file in TMPDIR; tmpfs keeps that off the disk.
   const shm = await access('/dev/shm').then(() => '/dev/shm', () => undefined);
   return new Promise((resolve, reject) => {
     // stdin from /dev/null: CI has no terminal, and UML must not read the caller's.
     // Its own process group: the kernel runs helper processes that hold the console pipe, and a
     // stop must end them all.
-    const child = spawn(binary, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: shm ?? cwd } });
+    // fd 3: the guest's second console, its data channel.
+    const child = spawn(binary, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: shm ?? cwd } });
     const killAll = (): void => {
       try {
         if (child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -183,8 +196,25 @@ async function boot(binary: string, args: string[], timeoutMs: number, cwd: stri
       partial = lines.pop() ?? '';
       for (const l of lines) onLine(l);
     };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
+    child.stdout!.on('data', take);
+    child.stderr!.on('data', take);
+    const channel = child.stdio[3] as NodeJS.ReadableStream | null;
+    let record = '';
+    channel?.on('data', (d: Buffer) => {
+      const lines = (record + d.toString('utf8')).split('\n');
+      record = lines.pop() ?? '';
+      for (const l of lines) if (l.trim()) deliver(l);
+    });
+    const deliver = (l: string): void => {
+      let value: unknown;
+      try {
+        value = JSON.parse(l);
+      } catch {
+        onLine?.(`(not JSON on the data channel) ${l}`);
+        return;
+      }
+      onRecord?.(value);
+    };
     const timer = setTimeout(() => {
       killAll();
       reject(new EnvironmentError(`user-mode Linux did not finish within ${timeoutMs} ms; console:\n${text.slice(-2000)}`));
@@ -200,6 +230,7 @@ async function boot(binary: string, args: string[], timeoutMs: number, cwd: stri
       process.off('exit', onExit);
       signal?.removeEventListener('abort', abort);
       if (partial && onLine) onLine(partial);
+      if (record.trim()) deliver(record);
       if (signal?.aborted) reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
       else resolve(text);
     });

@@ -24,8 +24,9 @@ function renderFinding(f: Finding, style: Style, header: boolean): string[] {
   // "possible" causes matter only when nothing stronger stands out (--json lists them all).
   const strong = f.causes.filter((c) => c.confidence !== 'possible');
   const shown = strong.length ? strong : f.causes;
+  // Certain causes are all there: each needs its fix ("and"); "or" only before an alternative.
   shown.forEach((c, i) => {
-    const label = i === 0 ? 'cause' : 'or';
+    const label = i === 0 ? 'cause' : c.confidence === 'certain' && shown[i - 1]?.confidence === 'certain' ? 'and' : 'or';
     lines.push(`${pad}${label}: ${c.id} (${paint(style, COLOR[c.confidence], c.confidence)})`);
     lines.push(`${pad}  ${oneLine(c.explanation)}`);
     if (c.evidence.length) lines.push(`${pad}  evidence: ${c.evidence.map(evidenceText).join('; ')}`);

@@ -6,14 +6,17 @@ import { oneLine, pad } from './check-text.js';
 import { paint, type Style } from './style.js';
 
 const line = (s: StepReport): string => `  ${pad(s.outcome, 8)}${pad(s.id, 28)}${oneLine(s.detail ?? s.description)}`;
+/** A failed step's message is said once, in the failure line below the steps. */
+const stepLine = (s: StepReport): string => (s.outcome === 'failed' ? line({ ...s, detail: undefined }) : line(s));
 
 export function renderApply(r: ApplyResult & { diagnosis?: DiagnoseReport }, style: Style): string {
-  const out = [...r.steps.map(line)];
+  const out = [...r.steps.map(stepLine)];
   if (r.ok) {
     out.push('', paint(style, 'green', r.changed === 0 ? `Nothing changed: all ${r.already} steps already in effect.` : `Up: ${r.changed} changed, ${r.already} already in effect.`));
   } else {
     out.push('', paint(style, 'red', `Failed at ${r.failure!.step} on ${r.failure!.host}: ${oneLine(r.failure!.message)}`));
-    out.push(`Rolled back ${r.rolledBack.length} step(s), newest first:`, ...r.rolledBack.map(line));
+    if (r.rolledBack.length) out.push(`Rolled back ${r.rolledBack.length} step(s), newest first:`, ...r.rolledBack.map(line));
+    else out.push('Nothing had been changed: no step of this run made a change before the failure, so there was nothing to roll back.');
     const top = r.diagnosis?.findings[0]?.causes[0];
     if (top) out.push(`Diagnosis: ${top.id} (${top.confidence}): ${oneLine(top.explanation)}`, `  fix: ${oneLine(top.fix)}`);
     else out.push(`Diagnose: mplsgre diagnose ${JSON.stringify(r.failure!.stderr || r.failure!.message)} --command ${JSON.stringify(r.failure!.argv.join(' '))}`);

@@ -36,3 +36,15 @@ describe('diagnose: text for people', () => {
     expect(renderDiagnoseText(report, { color: false })).to.not.include('\u001b');
   });
 });
+
+describe('diagnose: causes that are all certain', () => {
+  it('are joined by "and" (each needs its fix), never "or" (recorded fresh user-mode Linux 6.1: mpls_router not loaded and foo4 absent)', async () => {
+    const { report } = await replayDiagnosis(loadTranscript('fresh-sysctl-conf-input'));
+    const certain = report.findings[0]!.causes.filter((c) => c.confidence === 'certain').map((c) => c.id);
+    expect(certain).to.deep.equal(['mpls_router_missing', 'interface_missing']);
+    const text = renderDiagnoseText(report, { color: false });
+    expect(text).to.include('  cause: mpls_router_missing (certain)');
+    expect(text).to.include('  and: interface_missing (certain)');
+    expect(text).to.not.match(/^ *or: .*\(certain\)/m);
+  });
+});

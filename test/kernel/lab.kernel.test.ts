@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabResult } from '../../src/commands/lab.js';
-import { ensureUmlKernel } from '../../src/host/uml.js';
+import { ensureUmlKernel, findUmlKernel } from '../../src/host/uml.js';
 import { ROOT } from '../support/fixtures.js';
 import { schemaErrors } from '../support/schema.js';
 
@@ -37,9 +37,28 @@ function lab(args: string[], onStderr?: (text: string, kill: (s: NodeJS.Signals)
 
 const leftovers = async (): Promise<string[]> => readdir(tmp);
 
+/** What the host has at a path: absent, a folder, a file, or a link and its target. */
+async function entry(path: string): Promise<string> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st) return 'absent';
+  if (st.isSymbolicLink()) return `link -> ${await readlink(path)}`;
+  return st.isDirectory() ? 'folder' : 'file';
+}
+
+/** The host's module paths the guest's kernel release would use: the lab must leave them as they were. */
+const moduleEntries = async (release: string): Promise<Record<string, string>> => ({
+  '/lib/modules': await entry('/lib/modules'),
+  [`/lib/modules/${release}`]: await entry(`/lib/modules/${release}`),
+});
+let release = '';
+let hostModules: Record<string, string> = {};
+
 describe('kernel tier: mplsgre lab end to end', function () {
   this.timeout(300_000);
   before(async () => {
+    // Taken before anything of mplsgre runs: making the kernel usable must not touch the host's /lib either.
+    release = (await findUmlKernel())?.release ?? '6.1.176';
+    hostModules = await moduleEntries(release);
     await ensureUmlKernel((m) => console.log(`      ${m}`));
     tmp = await mkdtemp(join(tmpdir(), 'mplsgre-labtest-'));
   });
@@ -60,6 +79,8 @@ describe('kernel tier: mplsgre lab end to end', function () {
     expect(r.stderr).to.match(/✔ verify A->B: 5\/5 replies, label 100 inside GRE/);
     expect(r.stderr).to.match(/✔ down: all removed/);
     expect(await leftovers()).to.deep.equal(before);
+    expect(await moduleEntries(release), "the host's module folder, as before the lab").to.deep.equal(hostModules);
+    expect(r.stderr).to.match(/modules at \/lib\/modules through a mount of its own/);
   });
 
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -74,7 +95,10 @@ describe('kernel tier: mplsgre lab end to end', function () {
       });
       expect(sent, `the lab reached its namespaces step: ${r.stderr}`).to.equal(true);
       expect(r.code, r.stderr).to.equal(sig === 'SIGINT' ? 130 : 143);
+      expect(r.stderr, 'says when the cleanup finished and what it removed').to.match(/✔ cleanup finished: removed the user-mode Linux guest, with its namespaces and tunnel/);
+      expect(r.stderr, 'nothing after the cleanup says it is still going on').to.not.match(/cleaning up/);
       expect(await leftovers()).to.deep.equal(before);
+      expect(await moduleEntries(release)).to.deep.equal(hostModules);
       const uml = await new Promise<string>((res) => {
         const p = spawn('pgrep', ['-f', `MPLSGRE_JOB=${tmp}/`], { stdio: ['ignore', 'pipe', 'ignore'] });
         let out = '';
