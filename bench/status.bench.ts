@@ -66,7 +66,7 @@ hosts:
 `;
 
 /** Guest side of (a): the seed up in two namespaces, both commands measured, everything removed. */
-export async function benchInGuest(): Promise<{ rows: Row[]; ratio: number; kernel: string }> {
+export async function benchInGuest(): Promise<{ rows: Row[]; ratio: number; kernel: string; shown: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'mplsgre-bs-'));
   const env = { ...process.env, MPLSGRE_STATE_DIR: join(dir, 'state'), MPLSGRE_CACHE_DIR: join(dir, 'cache') };
   process.env.MPLSGRE_STATE_DIR = env.MPLSGRE_STATE_DIR;
@@ -80,8 +80,17 @@ export async function benchInGuest(): Promise<{ rows: Row[]; ratio: number; kern
     const up = await upCommand({ file, store });
     if (!up.ok) throw new Error(`up failed: ${up.failure?.message}`);
     const r = await compare(file, nsA, env, 10_000);
+    // What an operator sees, in effect and after drift made behind mplsgre's back.
+    const show = (): string => {
+      const p = spawnSync(process.execPath, [CLI, 'status', file], { encoding: 'utf8', timeout: 30_000, env });
+      return `$ mplsgre status seed.yaml; echo $?\n${p.stdout}${p.status}\n`;
+    };
+    const shown = [show()];
+    await execLocal('ip', ['-n', nsA, '-f', 'mpls', 'route', 'del', '101'], { timeoutMs: 10_000 });
+    await execLocal('ip', ['netns', 'exec', nsB, 'sysctl', '-qw', 'net.mpls.conf.foo4.input=0'], { timeoutMs: 10_000 });
+    shown.push(show());
     await downCommand({ file, store });
-    return { ...r, kernel: (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim() };
+    return { ...r, shown, kernel: (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim() };
   } finally {
     await net.destroy();
     await rm(dir, { recursive: true, force: true });
@@ -120,12 +129,13 @@ async function onHost(): Promise<void> {
 
 export async function run(): Promise<void> {
   console.log('== status.bench: mplsgre status on two netns hosts against check --netns on one');
+  await onHost();
   await ensureUmlKernel((m) => console.log(m));
   const r = await runInUml({ job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'benchInGuest', input: {} }, timeoutMs: 900_000 });
-  const out = r.output as { ok: boolean; value?: { rows: Row[]; ratio: number; kernel: string }; error?: { message: string } } | undefined;
+  const out = r.output as { ok: boolean; value?: { rows: Row[]; ratio: number; kernel: string; shown: string[] }; error?: { message: string } } | undefined;
   if (!out?.ok || !out.value) throw new Error(`the guest bench failed: ${out?.error?.message ?? r.console.slice(-1500)}`);
   console.log(`\n(a) user-mode Linux ${out.value.kernel}, the seed up in two namespaces (status exit 0)`);
   console.table(out.value.rows);
   console.log(`status (2 netns hosts) / check --netns (1), median: ${out.value.ratio.toFixed(2)}x (budget < 2x)`);
-  await onHost();
+  console.log(`\nthe output in the guest (names of its namespaces), in effect and after drift:\n\n${out.value.shown.join('\n')}`);
 }
