@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseTopology } from '../../src/core/topology.js';
@@ -97,25 +97,6 @@ export async function tunnelScenarios(input: { root: string }): Promise<{ runs: 
   await cli('up', 'up', file);
   snapshots.upA = await snapshot(nsA);
   await cli('up-again', 'up', file);
-  // status: in effect; then drift made behind mplsgre's back, named exactly; then mended.
-  const text = async (...args: string[]): Promise<{ code: number | null; stdout: string }> => {
-    const r = await execLocal(process.execPath, [join(input.root, 'bin', 'mplsgre.js'), ...args], { timeoutMs: 60_000, env });
-    return { code: r.exitCode, stdout: r.stdout };
-  };
-  const statusText: Record<string, { code: number | null; stdout: string }> = {};
-  await cli('status', 'status', file);
-  statusText.inEffect = await text('status', file);
-  await bash(['ip', '-n', nsA, '-f', 'mpls', 'route', 'del', '101']);
-  await bash(['ip', 'netns', 'exec', nsB, 'sysctl', '-qw', 'net.mpls.conf.foo4.input=0']);
-  await cli('status-drift', 'status', file);
-  statusText.drift = await text('status', file);
-  const prom = join(dir, 'status.prom');
-  statusText.prom = await text('status', file, '--format', 'prom', '--out', prom);
-  statusText.prom = { ...statusText.prom, stdout: await readFile(prom, 'utf8').catch((e: Error) => `unreadable: ${e.message}`) };
-  await bash(['ip', '-n', nsA, '-f', 'mpls', 'route', 'add', '101', 'dev', 'lo']);
-  await bash(['ip', 'netns', 'exec', nsB, 'sysctl', '-qw', 'net.mpls.conf.foo4.input=1']);
-  await cli('status-mended', 'status', file);
-  snapshots.statusText = statusText;
   await cli('verify', 'verify', file, '--count', '10');
   // Break one thing at a time, ask verify, put it back exactly.
   const [vethA, vethB] = net.veth;
@@ -135,15 +116,10 @@ export async function tunnelScenarios(input: { root: string }): Promise<{ runs: 
     for (const argv of mendIt) await bash(argv);
   }
   await cli('verify-mended', 'verify', file, '--count', '3', '--no-mtu');
-  // The tunnel removed on B: status names it and what it carried missing; down still restores both.
-  await bash(['ip', '-n', nsB, 'link', 'del', 'foo4']);
-  await cli('status-tunnel-gone', 'status', file);
   await cli('down', 'down', file);
-  await cli('status-no-record', 'status', file);
   snapshots.afterA = await snapshot(nsA);
   snapshots.afterB = await snapshot(nsB);
   await net.destroy();
-  await cli('status-no-netns', 'status', file);
 
   // 2. a step that fails on B: label 100 already routed elsewhere
   // down unloaded the modules up loaded: load them again, as an operator would have.
