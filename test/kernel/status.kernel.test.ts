@@ -88,6 +88,11 @@ describe('kernel tier: status in user-mode Linux', function () {
     expect(status('status-no-netns').hosts.map((h) => h.state)).to.deep.equal(['unreadable', 'unreadable']);
   });
 
+  it('prints what an operator sees (in effect, drift), for the README', () => {
+    for (const k of ['in-effect', 'drift']) console.log(`      $ mplsgre status seed.yaml  # exit ${texts[k]!.code}\n${texts[k]!.stdout.replace(/^/gm, '      ')}`);
+    expect(texts['in-effect']!.stdout).to.match(/^foo4 \(/);
+  });
+
   it('leaves no namespace behind', () => {
     expect(netnsLeft).to.equal('');
   });
