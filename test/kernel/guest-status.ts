@@ -21,7 +21,7 @@ export async function statusScenarios(input: { root: string }): Promise<{ runs: 
   const texts: Record<string, TextRun> = {};
   const dir = await mkdtemp(join(tmpdir(), 'mplsgre-ks-'));
   const env = { MPLSGRE_STATE_DIR: join(dir, 'state') };
-  const node = (args: string[]): ReturnType<typeof execLocal> => execLocal(process.execPath, [join(input.root, 'bin', 'mplsgre.js'), ...args], { timeoutMs: 60_000, env });
+  const node = (args: string[]): ReturnType<typeof execLocal> => execLocal(process.execPath, [join(input.root, 'bin', 'mplsgre.js'), ...args], { timeoutMs: 300_000, env });
   const cli = async (name: string, ...args: string[]): Promise<void> => {
     const r = await node([...args, '--json']);
     let json: unknown = null;
@@ -48,6 +48,8 @@ export async function statusScenarios(input: { root: string }): Promise<{ runs: 
   try {
     await writeFile(file, SEED.replace(/target: local/, `target: netns:${nsA}`).replace(/target: local/, `target: netns:${nsB}`));
     await cli('up', 'up', file);
+    const up = runs.at(-1)!;
+    if (up.code !== 0) throw new Error(`up exited ${up.code}: ${up.stderr.slice(-1500)} ${JSON.stringify(up.json).slice(0, 1500)}`);
     await cli('status', 'status', file);
     await text('in-effect', 'status', file);
     await sh(['ip', '-n', nsA, '-f', 'mpls', 'route', 'del', '101']);
