@@ -12,6 +12,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Cli
   up: { summary: 'configure both ends of a topology (transactional, idempotent)', load: async () => (await import('./cli/tunnel.js')).up },
   verify: { summary: 'prove each direction carries its label inside GRE, from captures', load: async () => (await import('./cli/tunnel.js')).verify },
   down: { summary: 'remove what up created, restore recorded sysctls', load: async () => (await import('./cli/tunnel.js')).down },
+  status: { summary: 'what is in effect on each host against what up recorded (in effect, missing, changed)', load: async () => (await import('./cli/status.js')).status },
   capture: { summary: 'capture decode FILE: MPLS labels in GRE from pcap, pcapng or tcpdump text', load: async () => (await import('./cli/capture.js')).capture },
   lab: { summary: 'the seed setup end to end in namespaces (user-mode Linux where needed)', load: async () => (await import('./cli/lab.js')).lab },
   diagnose: { summary: 'which cause an error message has on this host, with the evidence and the fix', load: async () => (await import('./cli/diagnose.js')).diagnose },

@@ -38,3 +38,9 @@ export function intOption(value: unknown, field: string, min: number, max: numbe
   if (!/^(0|[1-9][0-9]*)$/.test(s) || Number(s) < min || Number(s) > max) throw new UsageError(field, `must be an integer from ${min} to ${max} (got "${s}")`);
   return Number(s);
 }
+
+/** The one topology FILE a topology command takes. */
+export function fileArg(positionals: readonly string[], name = 'FILE'): string {
+  if (positionals.length !== 1) throw new UsageError(name, positionals.length ? `one topology file expected, got ${positionals.length} arguments` : 'a topology file is required (e.g. examples/seed.yaml)');
+  return positionals[0]!;
+}

@@ -6,13 +6,10 @@ import { ExitCode, UsageError } from '../core/errors.js';
 import { renderApply, renderRemove, renderVerify } from '../report/tunnel-text.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
-import { intOption, str } from './parse.js';
+import { fileArg, intOption, str } from './parse.js';
 import { sshConfigOption } from './target.js';
 
-export function fileArg(positionals: readonly string[], name = 'FILE'): string {
-  if (positionals.length !== 1) throw new UsageError(name, positionals.length ? `one topology file expected, got ${positionals.length} arguments` : 'a topology file is required (e.g. examples/seed.yaml)');
-  return positionals[0]!;
-}
+export { fileArg } from './parse.js';
 
 
 export const plan: CliCommand = {

@@ -104,7 +104,8 @@ export class StateStore {
     private readonly backendFor: (target: string) => StateBackend = () => localStateBackend,
   ) {}
 
-  private path(tunnel: string, target: string): string {
+  /** The record's file for a tunnel and target (on the target itself for remote hosts). */
+  path(tunnel: string, target: string): string {
     return join(this.dir, `${tunnel}@${target.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
   }
 

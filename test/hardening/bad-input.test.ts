@@ -39,7 +39,7 @@ const INTERVALS = ['-1', 'abc', '1e3', '100', 'NaN', 'Infinity', '0x1', '', ' 1'
 const opt = (name: string, value: string): string => `--${name}=${value}`;
 
 // ---- every topology command on every hostile topology ----
-const TOPOLOGY_COMMANDS = ['plan', 'up', 'verify', 'down', 'lab'];
+const TOPOLOGY_COMMANDS = ['plan', 'up', 'verify', 'down', 'status', 'lab'];
 const topologies = hostileTopologies();
 topologies.forEach((t, i) => {
   const p = file(`topology-${i}.yaml`, t.text);
@@ -64,7 +64,7 @@ for (const cmd of TOPOLOGY_COMMANDS) {
   add([cmd, seed, '--bogus'], '--bogus');
   add([cmd, seed, '--format=xml'], '--format');
 }
-for (const cmd of ['plan', 'up', 'verify', 'down']) add([cmd], 'FILE', `${cmd} without a file`);
+for (const cmd of ['plan', 'up', 'verify', 'down', 'status']) add([cmd], 'FILE', `${cmd} without a file`);
 for (const v of COUNTS) {
   add(['verify', seed, opt('count', v)], '--count');
   add(['lab', seed, opt('count', v)], '--count');
@@ -104,7 +104,7 @@ for (const v of ['', '   ', 'a\u0000b']) add(['diagnose', v], 'MESSAGE');
 for (const v of SSH) add(['diagnose', MESSAGE, opt('ssh', v)], '--ssh');
 add(['diagnose', MESSAGE, '--netns=A', '--ssh=host'], '--ssh');
 add(['diagnose', MESSAGE, opt('ssh-config', join(dir, 'no-such-config')), '--ssh=ssh:host'], '--ssh-config');
-for (const cmd of ['up', 'verify', 'down']) add([cmd, opt('ssh-config', '/dev/zero'), seed], '--ssh-config');
+for (const cmd of ['up', 'verify', 'down', 'status']) add([cmd, opt('ssh-config', '/dev/zero'), seed], '--ssh-config');
 
 // ---- capture decode ----
 add(['capture'], 'subcommand');
