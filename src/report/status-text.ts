@@ -39,7 +39,12 @@ export function statusVerdict(r: StatusReport): string {
   if (r.hosts.every((h) => h.state === 'not configured')) return `Nothing configured: no record of an up for ${r.tunnel} (mplsgre up ${r.file}).`;
   const parts = [r.counts.missing ? `${r.counts.missing} missing` : '', r.counts.changed ? `${r.counts.changed} changed` : ''].filter(Boolean);
   const unconfigured = r.hosts.filter((h) => h.state === 'not configured').map((h) => h.host);
-  return `Drift: ${parts.join(', ') || 'the records do not match this file'}${unconfigured.length ? `; no record on ${unconfigured.join(', ')}` : ''}. mplsgre up ${r.file} puts it back.`;
+  // up creates a tunnel but never rewrites one in place: a changed tunnel makes up fail (File exists).
+  const tunnels = r.hosts.flatMap((h) => h.objects.filter((o) => o.kind === 'tunnel' && o.state === 'changed').map((o) => `${o.object} on ${h.host}`));
+  const fix = tunnels.length
+    ? `mplsgre up cannot change a tunnel in place (${tunnels.join(', ')}): mplsgre down ${r.file}, then mplsgre up ${r.file}.`
+    : `mplsgre up ${r.file} puts it back.`;
+  return `Drift: ${parts.join(', ') || 'the records do not match this file'}${unconfigured.length ? `; no record on ${unconfigured.join(', ')}` : ''}. ${fix}`;
 }
 
 /** HOST KIND OBJECT EXPECTED STATE, then a line per host and the verdict. */

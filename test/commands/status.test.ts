@@ -12,7 +12,7 @@ import { StateStore } from '../../src/engine/state.js';
 import { ReplayHost, type Recording } from '../../src/host/replay.js';
 import { execLocal } from '../../src/host/spawn.js';
 import { parseSections, readTunnelState } from '../../src/probes/tunnel-state.js';
-import { renderStatusMarkdown, renderStatusPrometheus, renderStatusTable } from '../../src/report/status-text.js';
+import { renderStatusMarkdown, renderStatusPrometheus, renderStatusTable, statusVerdict } from '../../src/report/status-text.js';
 import { RECORDED_NONCE, type StatusFixture } from '../../scripts/record-status.js';
 import { ROOT } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';
@@ -107,6 +107,15 @@ describe('status: replays of reads recorded in user-mode Linux 6.1 (scripts/reco
       ['A', 'route', '10.199.0.0/24', 'changed', 'encap mpls 200 dev foo4 scope link'],
       ['A', 'sysctl', 'net.ipv4.conf.all.rp_filter', 'changed', '1'],
     ]);
+    // up never rewrites a tunnel in place, so the verdict must not promise that up mends it
+    const verdict = statusVerdict(report);
+    expect(verdict).to.match(/up cannot change a tunnel in place \(foo4 on A\): mplsgre down .+, then mplsgre up /);
+    expect(verdict).not.to.match(/puts it back/);
+  });
+
+  it('drift without a changed tunnel: the verdict says up puts it back', async () => {
+    const { report } = await replay(load('status-drift'));
+    expect(statusVerdict(report)).to.match(/^Drift: 1 missing, 1 changed\. mplsgre up .+ puts it back\.$/);
   });
 
   it('after down: nothing configured, exit 1, and the hint says to run up', async () => {
