@@ -4,6 +4,8 @@
  * Linux in each state of scripts/kernel-states.ts. Unit tests replay them.
  *
  *   npm run build && node dist/scripts/record-facts.js [--only NAME]
+ *   node dist/scripts/record-facts.js --here NAME [--netns NS] [--description TEXT] [--out DIR]
+ *     records the machine it runs on as it is (the booted Debian guest of the boot test runs it)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -34,7 +36,7 @@ export async function recordOne(name: string, description: string, opts: { netns
       ...(tool('tool.tcpdump') ? { tcpdump: tool('tool.tcpdump')! } : {}),
       at: new Date().toISOString().slice(0, 10),
       by: 'scripts/record-facts.ts',
-      options: { iface: opts.iface, labels: [...opts.labels], ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}) },
+      options: { iface: opts.iface, labels: [...opts.labels], target: host.name, ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}) },
     },
     files: host.files,
     commands: host.commands,
@@ -59,7 +61,20 @@ export const stateOptions = (s: KernelState): { netns?: string; iface: string; l
   ...(s.kernelConfig ? { kernelConfig: s.kernelConfig } : {}),
 });
 
+/** `--here NAME`: this machine (or one of its namespaces) as it is now. */
+async function recordHere(args: readonly string[]): Promise<void> {
+  const opt = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const name = opt('--here')!;
+  const netns = opt('--netns');
+  const out = opt('--out') ?? OUT;
+  const rec = await recordOne(name, opt('--description') ?? 'recorded where it ran', { iface: 'foo4', labels: [100, 101], ...(netns ? { netns } : {}) });
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, `${name}.json`), JSON.stringify(rec, null, 1) + '\n');
+  console.log(`${name}.json (${rec.recorded.kernel})`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--here')) return recordHere(process.argv);
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   await mkdir(OUT, { recursive: true });
   if (!only || only === 'host') {

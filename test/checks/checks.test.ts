@@ -8,7 +8,7 @@ async function replay(name: string): Promise<{ report: CheckReport; host: Replay
   const rec = loadFacts(name);
   const host = new ReplayHost(rec, name);
   const o = rec.recorded.options;
-  const report = await checkCommand({ host, labels: o.labels, ignore: [], failOn: 'fail', ...(o.iface ? { iface: o.iface } : {}), ...(o.kernelConfig ? { kernelConfig: o.kernelConfig } : {}) });
+  const report = await checkCommand({ host, labels: o.labels, ignore: [], failOn: 'fail', ...(o.target ? { target: o.target } : {}), ...(o.iface ? { iface: o.iface } : {}), ...(o.kernelConfig ? { kernelConfig: o.kernelConfig } : {}) });
   return { report, host };
 }
 
