@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   await ensureUmlKernel((m) => console.log(m));
   const r = await runInUml({
     job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'recordStatesInGuest', input: only ? { only } : {} },
-    timeoutMs: 180_000,
+    timeoutMs: 600_000,
   });
   const out = r.output as { ok: boolean; value?: Record<string, Recording>; error?: { message: string } } | undefined;
   if (!out?.ok || !out.value) throw new Error(`recording in user-mode Linux failed: ${out?.error?.message ?? r.console.slice(-1500)}`);

@@ -7,6 +7,7 @@ import { installFiles, installPaths, unitEscape } from '../../src/core/install-f
 import { parseTopology } from '../../src/core/topology.js';
 import { ROOT } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';
+import { schemaErrors } from '../support/schema.js';
 
 const SEED = join(ROOT, 'examples', 'seed.yaml');
 
@@ -52,12 +53,14 @@ describe('install / uninstall', () => {
     expect(unit).to.match(/^ExecStart=.* "up" "\/etc\/mplsgre\/foo4\.A\.yaml" "--host" "A"$/m).and.match(/^ExecStop=.* "down" "\/etc\/mplsgre\/foo4\.A\.yaml" "--host" "A"$/m);
     // the trap: nothing per interface goes to sysctl.d
     expect((await tree(root)).some((p) => p.includes('sysctl'))).to.equal(false);
+    expect(schemaErrors(JSON.parse(r.stdout)), 'install --json against the schema').to.equal(undefined);
     const again = await install('--host', 'A', '--json');
     expect(again.code, again.stderr).to.equal(0);
     expect((JSON.parse(again.stdout) as { result: { files: { action: string }[] } }).result.files.map((f) => f.action)).to.deep.equal(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
     await writeFile(join(root, 'etc/systemd/system/unrelated.service'), '[Unit]\n');
     const u = await uninstall('--host', 'A', '--json');
     expect(u.code, u.stderr).to.equal(0);
+    expect(schemaErrors(JSON.parse(u.stdout)), 'uninstall --json against the schema').to.equal(undefined);
     expect(await tree(root)).to.deep.equal(['etc/', 'etc/modules-load.d/', 'etc/systemd/', 'etc/systemd/system/', 'etc/systemd/system/multi-user.target.wants/', 'etc/systemd/system/unrelated.service']);
   });
 
