@@ -126,8 +126,11 @@ describe('kernel tier: boot persistence (install, reboot, verify, uninstall, reb
     await writeFile(join(root, T, 'phase'), `${phase}\n`);
     if (logs) await mkdir(logs, { recursive: true });
     const consoleLog = logs ? createWriteStream(join(logs, `console-${phase}.txt`)) : undefined;
-    const r = await bootRoot({ root, timeoutMs: 480_000, ...(consoleLog ? { onLine: (l: string) => consoleLog.write(`${l}\n`) } : {}) }).finally(() => consoleLog?.end());
-    if (logs) await writeFile(join(logs, `journal-${phase}.txt`), await read(`${T}/out/journal-${phase}.txt`));
+    const r = await bootRoot({ root, timeoutMs: 600_000, ...(consoleLog ? { onLine: (l: string) => consoleLog.write(`${l}\n`) } : {}) }).finally(() => consoleLog?.end());
+    if (logs) {
+      await writeFile(join(logs, `journal-${phase}.txt`), await read(`${T}/out/journal-${phase}.txt`));
+      await cp(join(root, T, 'out'), join(logs, `out-${phase}`), { recursive: true });
+    }
     console.log(`      boot "${phase}": ${(r.durationMs / 1000).toFixed(1)} s`);
     return r.console;
   }
