@@ -1,4 +1,5 @@
 import type { CheckDefinition } from '../src/core/check.js';
+import bootPersistence from './boot.persistence.js';
 import hostPrivileges from './host.privileges.js';
 import kernelIpGre from './kernel.ip_gre.js';
 import kernelMplsGso from './kernel.mpls_gso.js';
@@ -24,4 +25,5 @@ export const CHECKS: readonly CheckDefinition<any>[] = [
   toolIproute2,
   toolTcpdump,
   hostPrivileges,
+  bootPersistence,
 ];

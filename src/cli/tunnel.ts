@@ -11,6 +11,13 @@ import { sshConfigOption } from './target.js';
 
 export { fileArg } from './parse.js';
 
+/** `--host NAME`: one end of the topology only (checked against the file by the command). */
+export function hostOption(value: unknown): { host?: string } {
+  if (value === undefined) return {};
+  const name = str(value);
+  if (!name) throw new UsageError('--host', 'a host name of the topology is required');
+  return { host: name };
+}
 
 export const plan: CliCommand = {
   name: 'plan',
@@ -27,9 +34,9 @@ export const plan: CliCommand = {
 export const up: CliCommand = {
   name: 'up',
   summary: 'configure both ends; transactional (a failure undoes everything) and idempotent',
-  usage: 'mplsgre up FILE [--dry-run] [--ssh-config FILE] [--json]',
+  usage: 'mplsgre up FILE [--host NAME] [--dry-run] [--ssh-config FILE] [--json]',
   formats: ['text'],
-  options: { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean' }, 'ssh-config': { type: 'string' } },
+  options: { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean' }, 'ssh-config': { type: 'string' }, host: { type: 'string' } },
   async run(values, positionals, ctx) {
     const file = fileArg(positionals);
     if (values['dry-run']) {
@@ -39,7 +46,7 @@ export const up: CliCommand = {
     const sig = interruptible();
     try {
       // Interrupted: no further step starts, and what this run changed is undone before exit.
-      const r = await upCommand({ file, ssh: sshConfigOption(values['ssh-config']), signal: sig.signal, onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail && s.outcome !== 'failed' ? `: ${s.detail}` : ''}`) });
+      const r = await upCommand({ file, ...hostOption(values.host), ssh: sshConfigOption(values['ssh-config']), signal: sig.signal, onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail && s.outcome !== 'failed' ? `: ${s.detail}` : ''}`) });
       const interrupted = sig.interrupted();
       const exitCode = interrupted ? (SIGNAL_EXIT[interrupted] ?? 1) : r.ok ? ExitCode.ok : ExitCode.failed;
       return { result: r, exitCode, render: { text: (style) => renderApply(r, style) } };
@@ -52,11 +59,11 @@ export const up: CliCommand = {
 export const down: CliCommand = {
   name: 'down',
   summary: 'remove what up created and restore the sysctl values it recorded',
-  usage: 'mplsgre down FILE [--ssh-config FILE] [--json]',
+  usage: 'mplsgre down FILE [--host NAME] [--ssh-config FILE] [--json]',
   formats: ['text'],
-  options: { ...COMMON_OPTIONS, 'ssh-config': { type: 'string' } },
+  options: { ...COMMON_OPTIONS, 'ssh-config': { type: 'string' }, host: { type: 'string' } },
   async run(values, positionals, ctx) {
-    const r = await downCommand({ file: fileArg(positionals), ssh: sshConfigOption(values['ssh-config']), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
+    const r = await downCommand({ file: fileArg(positionals), ...hostOption(values.host), ssh: sshConfigOption(values['ssh-config']), onStep: (s) => ctx.log(`${s.outcome.padEnd(8)} ${s.id}${s.detail ? `: ${s.detail}` : ''}`) });
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderRemove(r, style) } };
   },
 };

@@ -14,6 +14,8 @@ export interface CheckCommandOptions {
   readonly kernelConfig?: string;
   readonly ignore: readonly string[];
   readonly failOn: 'fail' | 'warn';
+  /** The target as the state records name it; default: the host's name (`local`, `netns:NAME`). */
+  readonly target?: string;
 }
 
 /** The result of `mplsgre check`: what `--json` prints as `result`. */
@@ -43,6 +45,7 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<CheckRepo
   const started = now();
   const ctx = new ProbeContext(opts.host, {
     labels: opts.labels,
+    target: opts.target ?? opts.host.name,
     ...(opts.iface ? { iface: opts.iface } : {}),
     ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}),
   });

@@ -7,8 +7,8 @@ import { bind, hostsByTarget, type SshOptions } from './tunnel.js';
 export type UpResult = ApplyResult & { readonly diagnosis?: DiagnoseReport };
 
 /** `mplsgre up FILE`: configures both ends; transactional and idempotent. */
-export async function upCommand(opts: { file: string; store?: StateStore; onStep?: (r: StepReport) => void; ssh?: SshOptions; signal?: AbortSignal }): Promise<UpResult> {
-  const b = await bind(opts.file, { command: 'up' }, opts.ssh);
+export async function upCommand(opts: { file: string; store?: StateStore; onStep?: (r: StepReport) => void; ssh?: SshOptions; signal?: AbortSignal; host?: string }): Promise<UpResult> {
+  const b = await bind(opts.file, { command: 'up' }, opts.ssh, opts.host);
   const r = await applyPlan(b.plan, b.hosts, opts.store ?? stateStoreFor(hostsByTarget(b)), { ...(opts.onStep ? { onStep: opts.onStep } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   if (r.ok || !r.failure || opts.signal?.aborted) return r;
   // Diagnosed after the rollback, on the host where the step failed, as the user would.

@@ -236,3 +236,34 @@ async function boot(binary: string, args: string[], timeoutMs: number, cwd: stri
     });
   });
 }
+
+export interface RootBootOptions {
+  /** A root folder on this machine that the guest boots as its / (hostfs), e.g. a Debian root. */
+  readonly root: string;
+  /** Bound on the boot; the guest must power itself off (systemctl poweroff) before it. */
+  readonly timeoutMs: number;
+  readonly memMb?: number;
+  readonly onLine?: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Boots user-mode Linux on `root` with systemd as PID 1 and returns its console once the guest
+ * has powered off. The kernel's modules must be in ROOT/lib/modules/RELEASE.
+ */
+export async function bootRoot(opts: RootBootOptions): Promise<{ console: string; durationMs: number }> {
+  const kernel = await findUmlKernel();
+  if (!kernel) throw new EnvironmentError('user-mode Linux is not installed (apt-get install user-mode-linux kmod)');
+  const dir = await mkdtemp(join(tmpdir(), 'mplsgre-umlboot-'));
+  const started = performance.now();
+  try {
+    const args = [
+      `mem=${opts.memMb ?? 1024}M`, 'root=/dev/root', 'rootfstype=hostfs', `rootflags=${opts.root}`, 'rw',
+      'init=/lib/systemd/systemd', 'con0=fd:0,fd:1', 'con=null',
+    ];
+    const text = await boot(kernel.binary, args, opts.timeoutMs, dir, opts.onLine, opts.signal);
+    return { console: text, durationMs: performance.now() - started };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

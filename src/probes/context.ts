@@ -7,6 +7,8 @@ export interface ProbeOptions {
   readonly labels: readonly number[];
   /** A kernel config file that overrides the ones the kernel publishes (`--kernel-config`). */
   readonly kernelConfig?: string;
+  /** The target as the state records name it (`local`, `netns:NAME`); default: the host's name. */
+  readonly target?: string;
 }
 
 /**

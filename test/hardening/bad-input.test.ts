@@ -44,7 +44,17 @@ const topologies = hostileTopologies();
 topologies.forEach((t, i) => {
   const p = file(`topology-${i}.yaml`, t.text);
   for (const cmd of TOPOLOGY_COMMANDS) add([cmd, p], t.field, `${cmd} topology ${t.what}`);
+  for (const cmd of ['install', 'uninstall']) add([cmd, p, '--host=A', `--root=${dir}`], t.field, `${cmd} topology ${t.what}`);
 });
+// install / uninstall: the host, the staging root; up / down --host
+for (const cmd of ['install', 'uninstall']) {
+  add([cmd, seed, '--host=C', `--root=${dir}`], '--host', `${cmd} a host not in the topology`);
+  add([cmd, seed, `--root=${dir}`], '--host', `${cmd} without --host`);
+  add([cmd, seed, '--host=A', '--root=/dev/zero'], '--root', `${cmd} --root not a directory`);
+  add([cmd, seed, '--host=A', `--root=${join(dir, 'no-such-root')}`], '--root', `${cmd} --root absent`);
+  add([cmd, seed, '--host=A', '--root='], '--root', `${cmd} --root empty`);
+}
+for (const cmd of ['up', 'down']) add([cmd, seed, '--host=C'], '--host', `${cmd} --host not in the topology`);
 const notUtf8 = file('not-utf8.yaml', Buffer.concat([Buffer.from(emit(base()).replace('foo4', 'fo')), Buffer.from([0xff, 0xfe, 0x0a])]));
 const [beforeName, afterName] = emit(base()).split('foo4') as [string, string];
 const notUtf8Name = file('not-utf8-name.yaml', Buffer.concat([Buffer.from(`${beforeName}fo`), Buffer.from([0xff]), Buffer.from(afterName)]));

@@ -14,6 +14,7 @@ export const EXPECT: Record<string, Record<string, [Status, RegExp]>> = {
     'sysctl.platform_labels': ['fail', /absent .*not active/],
     'sysctl.mpls_input': ['fail', /MPLS forwarding is not active/],
     'tool.iproute2': ['pass', /supports -f mpls, encap mpls, -json/],
+    'boot.persistence': ['skip', /nothing configured for MPLS over GRE here/],
   },
   'uml-fresh': {
     'kernel.version': ['pass', /^6\.1\.176/],
@@ -24,6 +25,7 @@ export const EXPECT: Record<string, Record<string, [Status, RegExp]>> = {
     'sysctl.platform_labels': ['fail', /absent/],
     'sysctl.mpls_input': ['fail', /not active/],
     'sysctl.rp_filter': ['pass', /lo 0/],
+    'boot.persistence': ['skip', /nothing configured/],
   },
   'uml-hidden-modules': {
     'kernel.mpls_router': ['fail', /CONFIG_MPLS_ROUTING=m but the module file is absent for 6\.1\.176/],
@@ -38,6 +40,8 @@ export const EXPECT: Record<string, Record<string, [Status, RegExp]>> = {
     'sysctl.platform_labels': ['pass', /65535 labels, enough for label 101/],
     'sysctl.mpls_input': ['pass', /enabled on foo4/],
     'sysctl.rp_filter': ['pass', /lo 2 \(loose\), foo4 2 \(loose\)/],
+    // set up by hand, not by mplsgre: no state record, so the runtime-only settings are what is named
+    'boot.persistence': ['warn', /modules mpls_router, mpls_iptunnel, ip_gre loaded now but listed nowhere to load at boot; net\.mpls\.platform_labels is 65535 at runtime only/],
   },
   'uml-seed-rpfilter-strict': {
     'sysctl.rp_filter': ['fail', /strict reverse-path filtering on lo, foo4/],
@@ -46,6 +50,20 @@ export const EXPECT: Record<string, Record<string, [Status, RegExp]>> = {
   'uml-seed-input-off': {
     'sysctl.platform_labels': ['fail', /is 100: label 101 needs at least 102/],
     'sysctl.mpls_input': ['fail', /disabled on foo4 \(input=0\)/],
+    'boot.persistence': ['warn', /platform_labels is 100 at runtime only/],
+  },
+  'boot-installed': {
+    'kernel.mpls_router': ['pass', /loaded/],
+    'sysctl.platform_labels': ['pass', /65535 labels, enough for label 101/],
+    'sysctl.mpls_input': ['pass', /enabled on foo4/],
+    'boot.persistence': ['pass', /^foo4 \(host A\) by mplsgre-foo4-A\.service at every boot; modules listed to load; platform_labels 65535 set by the unit's up$/],
+  },
+  'boot-no-unit': {
+    'sysctl.platform_labels': ['pass', /65535 labels/],
+    'boot.persistence': ['warn', /tunnel foo4 \(host A, set up by mplsgre up\) has no boot unit: it is gone after a reboot.*platform_labels is 65535 at runtime only/],
+  },
+  'boot-sysctl-trap': {
+    'boot.persistence': ['warn', /^lost at reboot: \/etc\/sysctl\.d\/90-mpls\.conf:1 sets net\.mpls\.conf\.foo4\.input, applied at boot before foo4 exists and lost \(systemd issue 35487\)$/],
   },
 };
 
