@@ -18,7 +18,7 @@ export interface SshServer {
   readonly port: number;
   readonly target: string;
   readonly proc: Background;
-  /** With `workingShell`: the remote commands each session's login shell ran, oldest first (the first 200 characters of each). */
+  /** With `workingShell`: the remote commands each session's login shell ran, oldest first (the first 400 characters of each). */
   commands?(): Promise<string[]>;
 }
 
@@ -191,13 +191,13 @@ export async function createSshLab(): Promise<SshLab> {
 
 /**
  * A ~/.bashrc that does work for every non-interactive session, as real hosts' often do: logs
- * the command the session runs (one line, first 200 characters), then busy-loops for `burnMs`.
+ * the command the session runs (one line, first 400 characters), then busy-loops for `burnMs`.
  */
 function workingBashrc(burnMs: number): string {
   return [
     '# mplsgre test sshd: a login shell that does work (pyenv, nvm, conda init on real hosts)',
     "c=${BASH_EXECUTION_STRING//$'\\n'/ }",
-    'printf \'%s\\n\' "${c:0:200}" >> "$HOME/commands.log"',
+    'printf \'%s\\n\' "${c:0:400}" >> "$HOME/commands.log"',
     `end=$(( \${EPOCHREALTIME/./} + ${Math.round(burnMs * 1000)} ))`,
     'while (( ${EPOCHREALTIME/./} < end )); do :; done',
     '',
