@@ -246,7 +246,7 @@ export class SshHost implements Host {
       : undefined;
     const r = live && !live.failed ? live
       : this.closed || timeoutMs <= 0 ? await this.exec('true', []) // fails at once, saying why
-      : await execLocal('ssh', this.sshArgs(['-N']), { timeoutMs });
+      : await execLocal('ssh', this.sshArgs(['-N']), { timeoutMs: timeoutMs + 6_000 });
     const durationMs = Math.round(now() - started);
     if (!r.failed) return { reachable: true, durationMs };
     const last = r.stderr.trim().split('\n').filter(Boolean).pop();

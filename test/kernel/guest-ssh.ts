@@ -117,7 +117,7 @@ export async function sshScenarios(input: { root: string }): Promise<SshScenario
   const [overSsh, inNs] = await Promise.all([checkCommand({ host: sshA, ...checkOpts }), checkCommand({ host: new NetnsHost(nsA), ...checkOpts })]);
   await sshA.close();
   const verdicts = (r: typeof overSsh): string[][] => r.checks.map((c) => [c.id, c.status, c.summary]);
-  facts.freshCheck = { reachable: reach.reachable, ssh: verdicts(overSsh), netns: verdicts(inNs) };
+  facts.freshCheck = { reachable: reach.reachable, ssh: verdicts(overSsh), netns: verdicts(inNs), tools: overSsh.checks.filter((c) => c.id.startsWith('tool.')) };
 
   // 1. over ssh
   await cli('ssh-up', 'up', sshFile, '--ssh-config', sshConfig);
