@@ -233,19 +233,22 @@ export class SshHost implements Host {
   }
 
   /**
-   * Connects and authenticates, and starts the control master that later commands share, with
-   * `ssh -N`: no remote command, so the remote login shell does not run (with ControlPersist the
-   * client returns once the master is up). An existing master answers `-O check` instead.
+   * Connects and authenticates, and starts the control master that later commands share. `connect`
+   * (check, fleet): `ssh -N`, no remote command, so the remote login shell does not run (with
+   * ControlPersist the client returns once the master is up); an existing master answers
+   * `-O check`. `command` (topology commands, diagnose): runs `true`, so the session's first,
+   * coldest start is paid under this probe's bound, not under the next command's (a state read
+   * bounded at 10 s timed out on a loaded 6.1 guest).
    */
-  async probeReachable(): Promise<Reachability> {
+  async probeReachable(how: 'connect' | 'command' = 'connect'): Promise<Reachability> {
     const started = now();
     const timeoutMs = this.timeout(((this.opts.connectTimeoutS ?? 10) + 5) * 1000);
     // The socket directory is this host's own: empty means no master yet (the usual case).
-    const live = !this.closed && readdirSync(this.controlDir).length > 0
+    const live = how === 'connect' && !this.closed && readdirSync(this.controlDir).length > 0
       ? await execLocal('ssh', this.sshArgs(['-O', 'check']), { timeoutMs: 5_000 })
       : undefined;
     const r = live && !live.failed ? live
-      : this.closed || timeoutMs <= 0 ? await this.exec('true', []) // fails at once, saying why
+      : how === 'command' || this.closed || timeoutMs <= 0 ? await this.exec('true', [], { timeoutMs })
       : await execLocal('ssh', this.sshArgs(['-N']), { timeoutMs: timeoutMs + 6_000 });
     const durationMs = Math.round(now() - started);
     if (!r.failed) return { reachable: true, durationMs };
