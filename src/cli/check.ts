@@ -38,7 +38,8 @@ export const check: CliCommand = {
     const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
     const ignore = (str(values.ignore) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const netns = values.netns === undefined ? undefined : parseNetnsName(str(values.netns) ?? '', '--netns');
-    const host = await hostFromOptions({ netns, ssh: str(values.ssh) });
+    // check's reads are one batched command: the probe runs none (ssh -N).
+    const host = await hostFromOptions({ netns, ssh: str(values.ssh), probe: 'connect' });
     const kernelConfig = str(values['kernel-config']);
     if (kernelConfig !== undefined) requireSmallFile(kernelConfig, '--kernel-config', MAX_CONFIG_BYTES, 'a kernel config');
     const report = await checkCommand({

@@ -18,12 +18,12 @@ export function parseSshOption(value: string, field: string): Extract<ReturnType
  * The host a command examines: this machine, a named network namespace on it, or a remote
  * machine over ssh (`--ssh`; it must answer, else exit 3). --netns and --ssh exclude each other.
  */
-export async function hostFromOptions(o: { netns: string | undefined; ssh?: string | undefined; sshExtras?: SshExtras }): Promise<Host> {
+export async function hostFromOptions(o: { netns: string | undefined; ssh?: string | undefined; sshExtras?: SshExtras; probe?: 'connect' | 'command' }): Promise<Host> {
   if (o.netns !== undefined && o.ssh !== undefined) throw new UsageError('--ssh', '--ssh and --netns exclude each other: pick one host');
   if (o.ssh !== undefined) {
     const target = parseSshOption(o.ssh, '--ssh');
     const { hostForTarget } = await import('../host/targets.js');
-    return hostForTarget(target, o.sshExtras);
+    return hostForTarget(target, o.sshExtras, o.probe);
   }
   if (o.netns === undefined) return new LocalHost();
   if (!existsSync(`/run/netns/${o.netns}`)) throw new UsageError('--netns', `no network namespace "${o.netns}" (ip netns list)`);

@@ -5,6 +5,7 @@ import { isReady, runChecks, tally, type Tally } from '../core/runner.js';
 import type { Host } from '../host/host.js';
 import { ProbeContext } from '../probes/context.js';
 import { kernelRelease } from '../probes/kernel.js';
+import { checkReadPlan, HOSTNAME_FILE } from '../probes/plan.js';
 import { CHECKS } from '../../checks/index.js';
 
 export interface CheckCommandOptions {
@@ -43,18 +44,22 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<CheckRepo
   validateIgnore(opts.ignore);
   const startedAt = new Date();
   const started = now();
-  const ctx = new ProbeContext(opts.host, {
+  const probeOptions = {
     labels: opts.labels,
     target: opts.target ?? opts.host.name,
     ...(opts.iface ? { iface: opts.iface } : {}),
     ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}),
-  });
+  };
+  const ctx = new ProbeContext(opts.host, probeOptions);
+  // Where each command is costly (ssh), every read in one round trip.
+  const answers = opts.host.batch ? await opts.host.batch(checkReadPlan(probeOptions)) : undefined;
+  if (answers) ctx.prime(answers);
   const checks = CHECKS.filter((c) => !opts.ignore.includes(c.id));
   // The examined host's own name: over ssh it is not this machine's.
   const [results, release, name] = await Promise.all([
     runChecks(checks, ctx, { labels: opts.labels, ...(opts.iface ? { iface: opts.iface } : {}) }),
     kernelRelease(ctx),
-    ctx.text('/proc/sys/kernel/hostname'),
+    ctx.text(HOSTNAME_FILE),
   ]);
   const t = tally(results);
   return {

@@ -69,6 +69,33 @@ export interface Host {
   /** Reads files in one batch where the transport allows; never throws for a missing file. */
   readFiles(paths: readonly string[]): Promise<FileRead[]>;
   start(file: string, args: readonly string[], opts: StartOptions): Background;
+  /**
+   * Answers a whole read plan in one round trip where each command is costly (ssh: every remote
+   * command runs the login shell). Undefined when the batch could not run: ask one by one then.
+   */
+  batch?(plan: ReadPlan): Promise<BatchAnswers | undefined>;
+}
+
+/** Stands for the kernel release (/proc/sys/kernel/osrelease) in a planned path. */
+export const RELEASE_TOKEN = '@RELEASE@';
+
+/**
+ * What a run will read, known before it starts: files (a path may hold RELEASE_TOKEN once),
+ * commands of one argument (version queries), and kernel modules whose file (found through
+ * the release's modules.dep) is only tested for readability.
+ */
+export interface ReadPlan {
+  readonly files: readonly string[];
+  readonly commands: readonly { readonly file: string; readonly args: readonly [string]; readonly timeoutMs: number }[];
+  readonly modules: readonly string[];
+}
+
+/** A plan's answers, under the paths as resolved (the release filled in). */
+export interface BatchAnswers {
+  readonly files: readonly FileRead[];
+  readonly commands: readonly { readonly file: string; readonly args: readonly string[]; readonly result: ExecResult }[];
+  /** Module files found in modules.dep, with whether they are readable (`data` left empty). */
+  readonly readable: readonly FileRead[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

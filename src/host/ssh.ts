@@ -1,13 +1,14 @@
 import { now } from '../core/clock.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Target } from '../core/target.js';
-import type { Background, ExecOptions, ExecResult, FileRead, Host, StartOptions } from './host.js';
+import type { Background, BatchAnswers, ExecOptions, ExecResult, FileRead, Host, ReadPlan, StartOptions } from './host.js';
 import { DEFAULT_TIMEOUT_MS } from './host.js';
 import { parseFramedFiles } from './netns.js';
 import { shellCommand } from './quote.js';
 import { runtimeDir } from './runtime-dir.js';
+import { BATCH_SCRIPT, batchArgs, decodeEncoded, parseBatch } from './ssh-batch.js';
 import { execLocal, startLocal } from './spawn.js';
 
 /**
@@ -120,13 +121,18 @@ export class SshHost implements Host {
     return this.deadline === undefined ? t : Math.min(t, this.deadline - now());
   }
 
+  /** The ssh argv (after `ssh`) that runs one command under REMOTE_TIMEOUT_SCRIPT. */
+  private commandArgs(command: readonly string[], timeoutMs: number): string[] {
+    const words = ['sh', '-c', REMOTE_TIMEOUT_SCRIPT, 'sh', String(Math.max(1, Math.ceil(timeoutMs / 1000))), ...command];
+    return [...this.sshArgs(), shellCommand(words)];
+  }
+
   exec(file: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const env = Object.entries(opts.env ?? {});
     for (const [k] of env) if (!ENV_NAME.test(k)) throw new Error(`environment name ${JSON.stringify(k)} is not valid`);
     const command = env.length ? ['env', ...env.map(([k, v]) => `${k}=${v}`), file, ...args] : [file, ...args];
     const timeoutMs = this.timeout(opts.timeoutMs);
-    const words = ['sh', '-c', REMOTE_TIMEOUT_SCRIPT, 'sh', String(Math.max(1, Math.ceil(timeoutMs / 1000))), ...command];
-    const argv = [...this.sshArgs(), shellCommand(words)];
+    const argv = this.commandArgs(command, timeoutMs);
     if (timeoutMs <= 0 || this.closed) {
       const why = this.closed ? 'host closed' : 'overall timeout reached';
       return Promise.resolve({ argv: ['ssh', ...argv], exitCode: null, signal: null, stdout: '', stderr: why, failed: true, timedOut: !this.closed, durationMs: 0 });
@@ -170,6 +176,24 @@ export class SshHost implements Host {
   }
 
   /**
+   * The whole plan in one remote command (BATCH_SCRIPT): the login shell runs once, not once per
+   * read. Each command's answer carries the argv it would have had alone. Undefined when the
+   * batch failed as a whole (the caller then asks one by one, and sees each failure itself).
+   */
+  async batch(plan: ReadPlan): Promise<BatchAnswers | undefined> {
+    const nonce = `@mplsgre-${randomBytes(8).toString('hex')}`;
+    // Each command is bounded remotely (plus timeout's 2 s KILL grace); the reads share 10 s.
+    const bound = 10_000 + plan.commands.reduce((t, c) => t + Math.ceil(c.timeoutMs / 1000) * 1000 + 2_000, 0);
+    const r = await this.exec('sh', ['-c', BATCH_SCRIPT, 'sh', nonce, ...batchArgs(plan)], { timeoutMs: bound });
+    if (r.failed) return undefined;
+    return parseBatch(r.stdout, nonce, plan, (file, args, timeoutMs, x) => ({
+      argv: ['ssh', ...this.commandArgs([file, ...args], this.timeout(timeoutMs))],
+      exitCode: x.exitCode, signal: null, stdout: x.stdout, stderr: x.stderr,
+      failed: x.exitCode !== 0, timedOut: x.exitCode === 124, durationMs: r.durationMs,
+    }));
+  }
+
+  /**
    * Runs the command over its own connection (no control master: a multiplexed client hands its
    * stdio to the master and outlives a kill) with `-tt`: the pseudo-terminal makes the remote
    * process get SIGHUP when the connection ends, however the local ssh ends (stop, Ctrl-C, this
@@ -208,10 +232,24 @@ export class SshHost implements Host {
     };
   }
 
-  /** Connects, authenticates and runs `true`; starts the control master that later commands share. */
-  async probeReachable(): Promise<Reachability> {
+  /**
+   * Connects and authenticates, and starts the control master that later commands share. `connect`
+   * (check, fleet): `ssh -N`, no remote command, so the remote login shell does not run (with
+   * ControlPersist the client returns once the master is up); an existing master answers
+   * `-O check`. `command` (topology commands, diagnose): runs `true`, so the session's first,
+   * coldest start is paid under this probe's bound, not under the next command's (a state read
+   * bounded at 10 s timed out on a loaded 6.1 guest).
+   */
+  async probeReachable(how: 'connect' | 'command' = 'connect'): Promise<Reachability> {
     const started = now();
-    const r = await this.exec('true', [], { timeoutMs: ((this.opts.connectTimeoutS ?? 10) + 5) * 1000 });
+    const timeoutMs = this.timeout(((this.opts.connectTimeoutS ?? 10) + 5) * 1000);
+    // The socket directory is this host's own: empty means no master yet (the usual case).
+    const live = how === 'connect' && !this.closed && readdirSync(this.controlDir).length > 0
+      ? await execLocal('ssh', this.sshArgs(['-O', 'check']), { timeoutMs: 5_000 })
+      : undefined;
+    const r = live && !live.failed ? live
+      : how === 'command' || this.closed || timeoutMs <= 0 ? await this.exec('true', [], { timeoutMs })
+      : await execLocal('ssh', this.sshArgs(['-N']), { timeoutMs: timeoutMs + 6_000 });
     const durationMs = Math.round(now() - started);
     if (!r.failed) return { reachable: true, durationMs };
     const last = r.stderr.trim().split('\n').filter(Boolean).pop();
@@ -241,13 +279,7 @@ export function closeAtExit(host: SshHost): SshHost {
 
 /** Splits READ_FILES_ENCODED_SCRIPT output into files and decodes each. */
 export function parseEncodedFiles(out: string, nonce: string, paths: readonly string[]): FileRead[] {
-  return parseFramedFiles(out, nonce, paths).map((f) => (f.ok ? { path: f.path, ok: true, data: decode(f.data.toString('latin1')) } : f));
-}
-
-/** Base64 (no spaces) or od hex (spaces between bytes) back to bytes. */
-function decode(text: string): Buffer {
-  if (/[ ]/.test(text)) return Buffer.from(text.replace(/\s+/g, ''), 'hex');
-  return Buffer.from(text, 'base64');
+  return parseFramedFiles(out, nonce, paths).map((f) => (f.ok ? { path: f.path, ok: true, data: decodeEncoded(f.data.toString('latin1')) } : f));
 }
 
 /**

@@ -11,10 +11,11 @@ export type SshExtras = Omit<SshHostOptions, 'host' | 'user' | 'port'>;
 
 /**
  * The Host behind a topology target. A netns target must exist (`ip netns add` it first); an ssh
- * target must answer (connect, authenticate, run `true`), else EnvironmentError (exit 3).
+ * target must answer (connect, authenticate, and with `probe` 'command' run `true`; see
+ * SshHost.probeReachable), else EnvironmentError (exit 3).
  * The ssh control master is closed when the process' event loop drains.
  */
-export async function hostForTarget(t: Target, ssh: SshExtras = {}): Promise<Host> {
+export async function hostForTarget(t: Target, ssh: SshExtras = {}, probe: 'connect' | 'command' = 'command'): Promise<Host> {
   switch (t.kind) {
     case 'local':
       return new LocalHost();
@@ -26,7 +27,7 @@ export async function hostForTarget(t: Target, ssh: SshExtras = {}): Promise<Hos
     case 'ssh': {
       const { SshHost, closeAtExit } = await import('./ssh.js');
       const host = closeAtExit(SshHost.fromTarget(t, ssh));
-      const r = await host.probeReachable();
+      const r = await host.probeReachable(probe);
       if (!r.reachable) {
         await host.close();
         throw new EnvironmentError(`${formatTarget(t)} is not reachable: ${r.error}`);

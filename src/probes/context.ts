@@ -1,4 +1,4 @@
-import type { ExecOptions, ExecResult, FileRead, Host } from '../host/host.js';
+import type { BatchAnswers, ExecOptions, ExecResult, FileRead, Host } from '../host/host.js';
 
 export interface ProbeOptions {
   /** The tunnel interface to examine (`--iface`). */
@@ -14,18 +14,35 @@ export interface ProbeOptions {
 /**
  * What checks gather facts through. Reads issued in the same tick are sent to the host as one
  * batch (one remote command for netns or ssh hosts); every read and command is memoised, so
- * checks that share a probe cost it once.
+ * checks that share a probe cost it once. prime() hands in answers gathered ahead (a host's
+ * batch of a whole read plan): what they hold is never asked of the host again.
  */
 export class ProbeContext {
   private readonly files = new Map<string, Promise<FileRead>>();
   private readonly commands = new Map<string, Promise<ExecResult>>();
   private readonly memo = new Map<string, Promise<unknown>>();
+  private readonly access = new Map<string, Promise<FileRead>>();
   private queue: { path: string; resolve: (r: FileRead) => void }[] = [];
 
   constructor(
     readonly host: Host,
     readonly options: ProbeOptions,
   ) {}
+
+  /** Seeds the memo with a batch's answers; call before any read. */
+  prime(answers: BatchAnswers): void {
+    for (const f of answers.files) if (!this.files.has(f.path)) this.files.set(f.path, Promise.resolve(f));
+    for (const c of answers.commands) {
+      const key = [c.file, ...c.args].join('\0');
+      if (!this.commands.has(key)) this.commands.set(key, Promise.resolve(c.result));
+    }
+    for (const f of answers.readable) if (!this.access.has(f.path)) this.access.set(f.path, Promise.resolve(f));
+  }
+
+  /** Whether a file is readable (`data` may be empty): a batch answers this without the content. */
+  readable(path: string): Promise<FileRead> {
+    return this.access.get(path) ?? this.read(path);
+  }
 
   read(path: string): Promise<FileRead> {
     let p = this.files.get(path);

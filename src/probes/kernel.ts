@@ -79,13 +79,17 @@ export function parseKernelConfig(data: Buffer): ConfigOptions | undefined {
   };
 }
 
+/** Where a kernel config is looked for, in order: the override alone, else what the kernel and the distribution publish. */
+export function configCandidates(override: string | undefined, release: string | undefined): string[] {
+  if (override) return [override];
+  return ['/proc/config.gz', ...(release ? [`/boot/config-${release}`, `/lib/modules/${release}/config`] : [])];
+}
+
 /** Reads the kernel config from the override, /proc/config.gz, /boot or /lib/modules, in that order. */
 export function kernelConfig(ctx: ProbeContext): Promise<KernelConfig> {
   return ctx.once('kernel.config', async () => {
     const { release } = await kernelRelease(ctx);
-    const candidates = ctx.options.kernelConfig
-      ? [ctx.options.kernelConfig]
-      : ['/proc/config.gz', ...(release ? [`/boot/config-${release}`, `/lib/modules/${release}/config`] : [])];
+    const candidates = configCandidates(ctx.options.kernelConfig, release);
     const reads = await Promise.all(candidates.map((p) => ctx.read(p)));
     const tried: { path: string; outcome: string }[] = [];
     for (const r of reads) {

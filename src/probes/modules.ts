@@ -49,6 +49,12 @@ export function parseModulePaths(text: string, withDeps: boolean): Map<string, s
   return out;
 }
 
+/** A module index of a kernel release: which modules are built in, which files the loadable ones are. */
+export const moduleIndex = (release: string, file: 'modules.builtin' | 'modules.dep'): string => `/lib/modules/${release}/${file}`;
+
+/** A module's state as the kernel shows it: `live` once loaded. */
+export const initstateFile = (module: string): string => `/sys/module/${module}/initstate`;
+
 interface ModuleSources {
   release: string | undefined;
   loaded: Map<string, string> | undefined;
@@ -59,11 +65,10 @@ interface ModuleSources {
 function sources(ctx: ProbeContext): Promise<ModuleSources> {
   return ctx.once('modules.sources', async () => {
     const { release } = await kernelRelease(ctx);
-    const dir = release ? `/lib/modules/${release}` : undefined;
     const [procModules, builtin, dep] = await Promise.all([
       ctx.text('/proc/modules'),
-      dir ? ctx.text(`${dir}/modules.builtin`) : undefined,
-      dir ? ctx.text(`${dir}/modules.dep`) : undefined,
+      release ? ctx.text(moduleIndex(release, 'modules.builtin')) : undefined,
+      release ? ctx.text(moduleIndex(release, 'modules.dep')) : undefined,
     ]);
     return {
       release,
@@ -90,7 +95,7 @@ export function moduleFacts(ctx: ProbeContext, module: string): Promise<ModuleFa
     const [src, config, initstate, osRelease] = await Promise.all([
       sources(ctx),
       kernelConfig(ctx),
-      ctx.text(`/sys/module/${module}/initstate`),
+      ctx.text(initstateFile(module)),
       ctx.text('/etc/os-release'),
     ]);
     const evidence: { source: string; value: string }[] = [];
@@ -134,7 +139,7 @@ export function moduleFacts(ctx: ProbeContext, module: string): Promise<ModuleFa
     const depPath = src.dep?.get(module);
     if (depPath) {
       const file = depPath.startsWith('/') ? depPath : `/lib/modules/${src.release}/${depPath}`;
-      const f = await ctx.read(file);
+      const f = await ctx.readable(file);
       if (f.ok) {
         evidence.push({ source: `/lib/modules/${src.release}/modules.dep`, value: depPath });
         return facts('loadable', `${module} is not loaded; its module file is present`, file);

@@ -10,10 +10,16 @@ export interface SysctlValue {
 
 export const sysctlPath = (key: string): string => `/proc/sys/${key.replace(/\./g, '/')}`;
 
+/** The /proc/sys file of a sysctl given by parts (a slash in an interface name is a dot there). */
+export const sysctlFile = (...parts: string[]): string => `/proc/sys/${parts.map((p) => p.replace(/\//g, '.')).join('/')}`;
+
+/** What interfaceFacts reads under /sys/class/net/NAME/. */
+export const INTERFACE_FILES = ['ifindex', 'type', 'operstate', 'flags', 'mtu'] as const;
+
 /** Reads a sysctl from /proc/sys (no `sysctl` process). Interface names may contain dots: pass parts. */
 export async function readSysctl(ctx: ProbeContext, ...parts: string[]): Promise<SysctlValue> {
   const key = parts.join('.');
-  const path = `/proc/sys/${parts.map((p) => p.replace(/\//g, '.')).join('/')}`;
+  const path = sysctlFile(...parts);
   const r = await ctx.read(path);
   return r.ok ? { key, path, value: r.data.toString('utf8').trim() } : { key, path, value: undefined, error: r.error };
 }
@@ -33,7 +39,7 @@ export function interfaceFacts(ctx: ProbeContext, name: string): Promise<Interfa
   return ctx.once(`iface.${name}`, async () => {
     const base = `/sys/class/net/${name}`;
     const [ifindex, type, operstate, flags, mtu] = await Promise.all(
-      ['ifindex', 'type', 'operstate', 'flags', 'mtu'].map((f) => ctx.text(`${base}/${f}`)),
+      INTERFACE_FILES.map((f) => ctx.text(`${base}/${f}`)),
     );
     if (ifindex === undefined) return { name, exists: false };
     const num = (s: string | undefined): number | undefined => (s === undefined || !/^\s*(0x)?[0-9a-f]+\s*$/i.test(s) ? undefined : Number(s.trim()));

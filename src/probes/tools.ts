@@ -34,8 +34,11 @@ export function parseTcpdumpVersion(text: string): string | undefined {
   return /tcpdump version ([0-9][^\s]*)/.exec(text)?.[1];
 }
 
+/** Bound of one version query. */
+export const TOOL_TIMEOUT_MS = 3_000;
+
 async function tool(ctx: ProbeContext, name: string, args: string[], parse: (s: string) => string | undefined): Promise<ToolFacts> {
-  const r = await ctx.exec(name, args, { timeoutMs: 3_000, cacheable: true });
+  const r = await ctx.exec(name, args, { timeoutMs: TOOL_TIMEOUT_MS, cacheable: true });
   const output = `${r.stdout}${r.stderr}`.trim();
   const source = r.cached ? `${r.argv.join(' ')} (as ${r.cached.path} printed it at ${r.cached.at}; the file is unchanged since)` : r.argv.join(' ');
   if (r.spawnError) return { tool: name, present: false, output, argv: r.argv, source, error: r.spawnError };

@@ -177,8 +177,9 @@ describe('mplsgre fleet', () => {
     /** The reachable and the refused hosts, without the slow one. */
     let quick: string;
     let targets: { ok: string[]; dead: string; slow: string };
-    // Slower than a normal host's whole check (~1 s), and than the 3 s bound of `ip -V` (tools.ts).
-    const SLOW_S = 6;
+    // Slower than a normal host's whole check (~1 s), than the 3 s bound of `ip -V` (tools.ts), and
+    // alone above TIMEOUT_S: the host's one remote command sleeps it (the reachability probe runs none).
+    const SLOW_S = 12;
     before(async () => {
       lab = await createSshLab();
       const ok = [];
@@ -230,7 +231,7 @@ describe('mplsgre fleet', () => {
     });
 
     // Above a normal host's check on this loaded 2-core machine (2-3 s, up to 6 s at load 15), below
-    // the slow host's: its reachability probe sleeps SLOW_S, then every later command again (>= 12 s).
+    // the slow host's: its batched read sleeps SLOW_S before it starts.
     const TIMEOUT_S = '10';
     it('a host slower than --timeout is reported timed out, listed, exit 3', async () => {
       const { code, report } = await run(['--json', '--timeout', TIMEOUT_S, '--concurrency', '2']);

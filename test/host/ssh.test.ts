@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { runCli } from '../support/run-cli.js';
 import { createSshLab, HOSTILE, type SshLab } from '../support/sshd.js';
 import { ShellQuoteError } from '../../src/host/quote.js';
+import { BATCH_SCRIPT } from '../../src/host/ssh-batch.js';
 
 /** A remote process that outlives its output: stopping the local ssh must end it (SIGHUP). */
 const LINGER = 'echo started; exec sleep 3071';
@@ -118,6 +119,22 @@ describe('SshHost against real sshd in a test namespace', function () {
     expect(remote.checks.map((c) => [c.id, c.status, c.summary])).to.deep.equal(inNs.checks.map((c) => [c.id, c.status, c.summary]));
     expect(verdicts(remote)).to.deep.equal(verdicts(local));
     expect(remote.ready).to.equal(local.ready);
+  });
+
+  it('check over ssh is one remote command: the login shell runs once per host, not once per read (reachability runs none)', async () => {
+    const server = await lab!.addServer(2223, { workingShell: { burnMs: 0 } });
+    const h = make(2223);
+    expect(await h.probeReachable()).to.include({ reachable: true });
+    expect(await server.commands!(), 'reachability: ssh -N').to.deep.equal([]);
+    const opts = { labels: [100, 101], iface: 'foo4', ignore: [], failOn: 'fail' as const };
+    const [remote, inNs] = await Promise.all([checkCommand({ host: h, ...opts }), checkCommand({ host: new NetnsHost(lab!.netns), ...opts })]);
+    const commands = await server.commands!();
+    expect(commands, commands.join('\n')).to.have.length(1);
+    expect(commands[0]).to.contain(BATCH_SCRIPT.slice(0, 60));
+    expect(remote.checks.map((c) => [c.id, c.status, c.summary])).to.deep.equal(inNs.checks.map((c) => [c.id, c.status, c.summary]));
+    // A second probe finds the control master up: still no remote command.
+    expect(await h.probeReachable()).to.include({ reachable: true });
+    expect(await server.commands!()).to.have.length(1);
   });
 
   it('start: output lines arrive; stop ends the remote process too', async () => {

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseTopology } from '../../src/core/topology.js';
+import { checkCommand } from '../../src/commands/check.js';
 import { createLabNetwork } from '../../src/engine/underlay.js';
+import { NetnsHost } from '../../src/host/netns.js';
+import { SshHost } from '../../src/host/ssh.js';
 import type { Background } from '../../src/host/host.js';
 import { execLocal } from '../../src/host/spawn.js';
 import { startSshd, writeSshKeys } from '../support/sshd.js';
@@ -105,6 +108,16 @@ export async function sshScenarios(input: { root: string }): Promise<SshScenario
   await Promise.all([settled(nsA), settled(nsB)]);
   snapshots.beforeA = await snapshot(nsA);
   snapshots.beforeB = await snapshot(nsB);
+
+  // 0. check over ssh on the fresh host (MPLS modules loadable, not loaded: the batch finds their
+  // files through modules.dep) against a check of the same namespace.
+  const sshA = new SshHost({ host: '192.0.2.2', user: 'root', configFile: sshConfig });
+  const checkOpts = { labels: [100, 101], iface: 'foo4', ignore: [], failOn: 'fail' as const };
+  const reach = await sshA.probeReachable();
+  const [overSsh, inNs] = await Promise.all([checkCommand({ host: sshA, ...checkOpts }), checkCommand({ host: new NetnsHost(nsA), ...checkOpts })]);
+  await sshA.close();
+  const verdicts = (r: typeof overSsh): string[][] => r.checks.map((c) => [c.id, c.status, c.summary]);
+  facts.freshCheck = { reachable: reach.reachable, ssh: verdicts(overSsh), netns: verdicts(inNs), tools: overSsh.checks.filter((c) => c.id.startsWith('tool.')) };
 
   // 1. over ssh
   await cli('ssh-up', 'up', sshFile, '--ssh-config', sshConfig);

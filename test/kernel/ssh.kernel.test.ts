@@ -26,8 +26,17 @@ describe('kernel tier: up, verify, down across two ssh hosts in user-mode Linux'
     expect(s.facts.remoteTty).to.match(/^\/dev\/pts\/\d+$/);
   });
 
+  it('check over ssh of a fresh host (MPLS modules loadable, found by the one batched command) gives the verdicts of a check of the same namespace', () => {
+    const f = s.facts.freshCheck as { reachable: boolean; ssh: string[][]; netns: string[][]; tools: unknown };
+    expect(f.reachable).to.equal(true);
+    // The tools' 3 s bound can pass or not on a loaded guest, on either side: their status must agree.
+    const nonTool = (v: string[][]): string[][] => v.map((c) => (c[0]!.startsWith('tool.') ? c.slice(0, 2) : c));
+    expect(nonTool(f.ssh), JSON.stringify(f.tools)).to.deep.equal(nonTool(f.netns));
+    expect(f.ssh.find((c) => c[0] === 'kernel.mpls_router')?.[2]).to.match(/^loadable, not loaded/);
+  });
+
   it('up over ssh configures both ends (exit 0)', () => {
-    expect(run('ssh-up').code, run('ssh-up').stderr).to.equal(0);
+    expect(run('ssh-up').code, `${run('ssh-up').stderr}${JSON.stringify(run('ssh-up').json).slice(0, 3_000)}`).to.equal(0);
     const r = result<ApplyResult>('ssh-up');
     expect(r.ok).to.equal(true);
     expect(r.changed).to.be.greaterThan(10);

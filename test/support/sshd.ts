@@ -5,7 +5,7 @@
  * Needs root, iproute2, openssh-client and openssh-server (/usr/sbin/sshd).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -18,6 +18,8 @@ export interface SshServer {
   readonly port: number;
   readonly target: string;
   readonly proc: Background;
+  /** With `workingShell`: the remote commands each session's login shell ran, oldest first (the first 400 characters of each). */
+  commands?(): Promise<string[]>;
 }
 
 export interface SshLab {
@@ -35,9 +37,12 @@ export interface SshLab {
    * Sessions get HOME=the lab's directory, so the login shell (bash, which sources ~/.bashrc for
    * commands run by sshd) does not run this machine's /root/.bashrc: here it starts pyenv, about
    * 150 ms CPU and 450 ms per command, which a fleet target's shell does not cost. `realHome`
-   * keeps root's own HOME (bench/fleet.bench.ts shows the difference).
+   * keeps root's own HOME (bench/fleet.bench.ts shows the difference). `workingShell` gives the
+   * server's sessions a HOME of their own in the lab's directory whose ~/.bashrc, as pyenv, nvm or
+   * conda init do on real hosts, works `burnMs` of CPU (a busy loop) for every non-interactive
+   * session, and logs the command it runs: SshServer.commands() counts them.
    */
-  addServer(port: number, opts?: { delayS?: number; realHome?: boolean }): Promise<SshServer>;
+  addServer(port: number, opts?: { delayS?: number; realHome?: boolean; workingShell?: { burnMs: number } }): Promise<SshServer>;
   cleanup(): Promise<void>;
 }
 
@@ -163,17 +168,40 @@ export async function createSshLab(): Promise<SshLab> {
     throw err;
   }
 
-  const addServer = async (port: number, opts: { delayS?: number; realHome?: boolean } = {}): Promise<SshServer> => {
+  const addServer = async (port: number, opts: { delayS?: number; realHome?: boolean; workingShell?: { burnMs: number } } = {}): Promise<SshServer> => {
+    const home = join(dir, `home-${port}`);
+    const log = join(home, 'commands.log');
+    if (opts.workingShell) {
+      await mkdir(home);
+      await writeFile(join(home, '.bashrc'), workingBashrc(opts.workingShell.burnMs));
+    }
     const proc = await startSshd(dir, netns, address, port, {
       ...(opts.delayS ? { env: { MPLSGRE_TEST_DELAY: String(opts.delayS) }, extra: [`ForceCommand ${join(dir, 'slow.sh')}`] } : {}),
-      ...(opts.realHome ? { shellRc: true } : {}),
+      ...(opts.realHome || opts.workingShell ? { shellRc: true } : {}),
+      ...(opts.workingShell ? { env: { HOME: home } } : {}),
     });
-    const server = { port, target: `ssh:root@${address}:${port}`, proc };
+    const commands = async (): Promise<string[]> => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    const server = { port, target: `ssh:root@${address}:${port}`, proc, ...(opts.workingShell ? { commands } : {}) };
     servers.push(server);
     return server;
   };
 
   return { dir, netns, address, deadAddress, clientConfig: join(dir, 'ssh_config'), servers, addServer, cleanup };
+}
+
+/**
+ * A ~/.bashrc that does work for every non-interactive session, as real hosts' often do: logs
+ * the command the session runs (one line, first 400 characters), then busy-loops for `burnMs`.
+ */
+function workingBashrc(burnMs: number): string {
+  return [
+    '# mplsgre test sshd: a login shell that does work (pyenv, nvm, conda init on real hosts)',
+    "c=${BASH_EXECUTION_STRING//$'\\n'/ }",
+    'printf \'%s\\n\' "${c:0:400}" >> "$HOME/commands.log"',
+    `end=$(( \${EPOCHREALTIME/./} + ${Math.round(burnMs * 1000)} ))`,
+    'while (( ${EPOCHREALTIME/./} < end )); do :; done',
+    '',
+  ].join('\n');
 }
 
 /** Words that break naive quoting: each must reach a remote command unchanged (quote and ssh tests). */

@@ -1,0 +1,33 @@
+import { RELEASE_TOKEN, type ReadPlan } from '../host/host.js';
+import type { ProbeOptions } from './context.js';
+import { configCandidates } from './kernel.js';
+import { initstateFile, MODULE_OPTIONS, moduleIndex } from './modules.js';
+import { INTERFACE_FILES, sysctlFile } from './sysctl.js';
+import { TOOL_TIMEOUT_MS, VERSION_QUERIES } from './tools.js';
+
+/** Where `check` reads the examined host's name. */
+export const HOSTNAME_FILE = '/proc/sys/kernel/hostname';
+
+/**
+ * Everything `check` reads and runs on a host, known before it starts, so a host where each
+ * command is costly (ssh) answers it in one round trip. Must list every read of the probes the
+ * checks use: what it misses is still read, one more round trip each (a test runs every check
+ * on a primed context and counts what reaches the host).
+ */
+export function checkReadPlan(options: ProbeOptions): ReadPlan {
+  const modules = Object.keys(MODULE_OPTIONS);
+  const iface = options.iface;
+  return {
+    files: [
+      '/proc/sys/kernel/osrelease', HOSTNAME_FILE, '/proc/self/status', '/proc/modules', '/etc/os-release',
+      ...configCandidates(options.kernelConfig, RELEASE_TOKEN),
+      moduleIndex(RELEASE_TOKEN, 'modules.builtin'), moduleIndex(RELEASE_TOKEN, 'modules.dep'),
+      ...modules.map(initstateFile),
+      sysctlFile('net', 'mpls', 'platform_labels'),
+      ...['all', 'lo', ...(iface ? [iface] : [])].map((n) => sysctlFile('net', 'ipv4', 'conf', n, 'rp_filter')),
+      ...(iface ? [sysctlFile('net', 'mpls', 'conf', iface, 'input'), ...INTERFACE_FILES.map((f) => `/sys/class/net/${iface}/${f}`)] : []),
+    ],
+    commands: Object.entries(VERSION_QUERIES).map(([file, args]) => ({ file, args: [args[0]] as [string], timeoutMs: TOOL_TIMEOUT_MS })),
+    modules,
+  };
+}
