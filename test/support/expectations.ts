@@ -21,14 +21,16 @@ export const EXPECT: Record<string, Record<string, [Status, RegExp]>> = {
     'kernel.mpls_iptunnel': ['warn', /loadable/],
     'kernel.ip_gre': ['warn', /loadable, not loaded .*ip_gre\.ko/],
     'kernel.mpls_gso': ['warn', /loadable/],
-    'sysctl.platform_labels': ['fail', /absent/],
-    'sysctl.mpls_input': ['fail', /not active/],
+    'sysctl.platform_labels': ['warn', /does not exist until mpls_router loads .*mplsgre up loads the module and sets it to 65535/],
+    'sysctl.mpls_input': ['warn', /does not exist until mpls_router loads .*foo4 is created: mplsgre up loads the module, creates the tunnel and sets it to 1/],
     'sysctl.rp_filter': ['pass', /lo 0/],
   },
   'uml-hidden-modules': {
     'kernel.mpls_router': ['fail', /CONFIG_MPLS_ROUTING=m but the module file is absent for 6\.1\.176/],
     'kernel.ip_gre': ['fail', /CONFIG_NET_IPGRE=m but the module file is absent/],
     'kernel.mpls_gso': ['warn', /module file is absent/],
+    'sysctl.platform_labels': ['fail', /absent .*not active/],
+    'sysctl.mpls_input': ['fail', /MPLS forwarding is not active/],
   },
   'uml-seed': {
     'kernel.mpls_router': ['pass', /loaded/],
