@@ -38,9 +38,10 @@ export const check: CliCommand = {
     const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
     const ignore = (str(values.ignore) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const netns = values.netns === undefined ? undefined : parseNetnsName(str(values.netns) ?? '', '--netns');
-    const host = await hostFromOptions({ netns, ssh: str(values.ssh) });
     const kernelConfig = str(values['kernel-config']);
     if (kernelConfig !== undefined) requireSmallFile(kernelConfig, '--kernel-config', MAX_CONFIG_BYTES, 'a kernel config');
+    // Bad input first (exit 2), then the environment (a namespace or ssh host that is not there: exit 3).
+    const host = await hostFromOptions({ netns, ssh: str(values.ssh) });
     const report = await checkCommand({
       host, labels, ignore, failOn,
       ...(iface ? { iface } : {}),

@@ -34,7 +34,15 @@ export async function bind(file: string | Topology, caps?: { command: string; ra
   const topology = typeof file === 'string' ? await loadTopology(file) : file;
   if (caps) await requireCaps(caps.command, caps.raw);
   const plan = makePlan(topology);
-  const hosts = new Map(await Promise.all(topology.hosts.map(async (h) => [h.name, await hostForTarget(h.target, ssh)] as const)));
+  const settled = await Promise.allSettled(topology.hosts.map((h) => hostForTarget(h.target, ssh)));
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ host: topology.hosts[i]!.name, error: s.reason as unknown }] : []));
+  if (failed.length) {
+    // Every target that cannot be used is named in one error (an ssh host that answered closes at exit).
+    const first = failed[0]!.error;
+    if (failed.length === 1 || !failed.every((f) => f.error instanceof EnvironmentError)) throw first;
+    throw new EnvironmentError(failed.map((f) => `hosts.${f.host}: ${(f.error as Error).message}`).join('; '), first);
+  }
+  const hosts = new Map(settled.map((s, i) => [topology.hosts[i]!.name, (s as PromiseFulfilledResult<Host>).value] as const));
   return { topology, plan, hosts };
 }
 
