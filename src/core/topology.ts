@@ -3,6 +3,7 @@ import { UsageError } from './errors.js';
 import { quote, sanitize } from './show.js';
 import { isLinkLocal6, lastAddress, notUnicast, parseIp, parsePrefix, prefixContains, type Family, type IpAddress, type IpPrefix } from './address.js';
 import { LABEL_MAX, LABEL_MIN, PLATFORM_LABELS_MAX, parseIfName, parseLabel } from './names.js';
+import { nearest } from './suggest.js';
 import { parseTarget, type Target } from './target.js';
 import { MAX_FILE_BYTES, joinPath, readYamlTree, utf8Text, type YNode } from './yaml-tree.js';
 
@@ -60,27 +61,13 @@ function describe(n: YNode): string {
   return `the ${typeof n.value} ${n.source}`;
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0] ?? 0;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j] ?? 0;
-      d[j] = Math.min(cur + 1, (d[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return d[b.length] ?? 0;
-}
-
 /** Checks a map's keys: unknown keys and missing required keys are named precisely. */
 function mapOf(n: YNode, path: string, allowed: readonly string[], required: readonly string[]): ReadonlyMap<string, YNode> {
   const field = path === '' ? 'FILE' : path;
   if (n.kind !== 'map') throw new UsageError(field, `expected a map (key: value), found ${describe(n)}`);
   for (const key of n.entries.keys()) {
     if (allowed.includes(key)) continue;
-    const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase() || editDistance(a, key) <= 2);
+    const near = nearest(key, allowed);
     throw new UsageError(joinPath(path, key), `unknown key${near ? ` (did you mean ${near}?)` : ''}; expected ${allowed.join(', ')}`);
   }
   for (const key of required) {
