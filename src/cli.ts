@@ -89,7 +89,8 @@ export async function main(argv: readonly string[], io: CliStreams = { stdout: p
   } catch (err) {
     const e = err instanceof MplsgreError ? err : new MplsgreError('internal', (err as Error)?.stack ?? String(err), { exitCode: ExitCode.environment });
     if (wantsJson) io.stdout.write(jsonDocument(name, null, e));
-    else io.stderr.write(`mplsgre ${name}: ${e.message}\n`);
+    // Several problems in one input: one line each, every line prefixed, the first as before.
+    else io.stderr.write((e.problems ?? [{ message: e.message }]).map((p) => `mplsgre ${name}: ${p.message}\n`).join(''));
     return e.exitCode;
   }
 }
