@@ -1,12 +1,12 @@
 import { EnvironmentError } from '../core/errors.js';
 import { plan as makePlan, type Plan } from '../core/planner.js';
 import { loadTopology, type Topology } from '../core/topology.js';
-import type { Host } from '../host/host.js';
+import type { FileRead, Host } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
-import { hostForTarget, type SshExtras } from '../host/targets.js';
+import { bindTarget, type SshExtras } from '../host/targets.js';
 import { formatTarget } from '../core/target.js';
 import { ProbeContext } from '../probes/context.js';
-import { CAP_NET_ADMIN, CAP_NET_RAW, hasCap, privileges } from '../probes/tools.js';
+import { missingCaps, parseProcessStatus, privileges, PROCESS_STATUS } from '../probes/tools.js';
 
 export interface Bound {
   readonly topology: Topology;
@@ -17,9 +17,22 @@ export interface Bound {
 /** Refuses early, naming the capability, when this process cannot change networking. */
 export async function requireCaps(what: string, raw = false): Promise<void> {
   const p = await privileges(new ProbeContext(new LocalHost(), { labels: [] }));
-  if (p.capEff === undefined) return;
-  const missing = [hasCap(p.capEff, CAP_NET_ADMIN) ? '' : 'CAP_NET_ADMIN', raw && !hasCap(p.capEff, CAP_NET_RAW) ? 'CAP_NET_RAW' : ''].filter(Boolean);
+  const missing = missingCaps(p.capEff, raw);
   if (missing.length) throw new EnvironmentError(`${what} needs ${missing.join(' and ')} (run as root); nothing was changed`);
+}
+
+/**
+ * Refuses, naming each ssh host and what it lacks, when the remote user cannot change networking
+ * there: its /proc/self/status, read by the command that proved the host answers.
+ */
+function requireRemoteCaps(what: string, raw: boolean, remote: readonly { host: Host; files: readonly FileRead[] }[]): void {
+  const lacking = remote.flatMap(({ host, files }) => {
+    const status = files.find((f) => f.path === PROCESS_STATUS);
+    const p = parseProcessStatus(status?.ok ? status.data.toString('utf8') : undefined);
+    const missing = missingCaps(p.capEff, raw);
+    return missing.length ? [`${missing.join(' and ')} on ${host.name}${p.uid === undefined ? '' : ` (uid ${p.uid} there)`}`] : [];
+  });
+  if (lacking.length) throw new EnvironmentError(`${what} needs ${lacking.join('; ')} (log in as root there); nothing was changed`);
 }
 
 /** How ssh targets are reached (`--ssh-config`). */
@@ -27,14 +40,17 @@ export type SshOptions = SshExtras;
 
 /**
  * Loads the topology (usage errors first), plans it, and binds each host to its target. With
- * `caps`, this process's capabilities are checked before any host is contacted: exit 3 naming
- * the missing one, not a namespace or ssh error it would cause later.
+ * `caps`, capabilities are checked where the changes happen: this process's, before any host is
+ * contacted, when a target is local or a namespace here (exit 3 naming the missing one, not a
+ * namespace error it would cause later); an ssh target's remote user's, read by the same remote
+ * command that proves the host answers, before anything is changed.
  */
 export async function bind(file: string | Topology, caps?: { command: string; raw?: boolean }, ssh: SshOptions = {}): Promise<Bound> {
   const topology = typeof file === 'string' ? await loadTopology(file) : file;
-  if (caps) await requireCaps(caps.command, caps.raw);
+  if (caps && topology.hosts.some((h) => h.target.kind !== 'ssh')) await requireCaps(caps.command, caps.raw);
   const plan = makePlan(topology);
-  const settled = await Promise.allSettled(topology.hosts.map((h) => hostForTarget(h.target, ssh)));
+  const read = caps ? [PROCESS_STATUS] : [];
+  const settled = await Promise.allSettled(topology.hosts.map((h) => bindTarget(h.target, ssh, h.target.kind === 'ssh' ? read : [])));
   const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ host: topology.hosts[i]!.name, error: s.reason as unknown }] : []));
   if (failed.length) {
     // Every target that cannot be used is named in one error (an ssh host that answered closes at exit).
@@ -42,7 +58,9 @@ export async function bind(file: string | Topology, caps?: { command: string; ra
     if (failed.length === 1 || !failed.every((f) => f.error instanceof EnvironmentError)) throw first;
     throw new EnvironmentError(failed.map((f) => `hosts.${f.host}: ${(f.error as Error).message}`).join('; '), first);
   }
-  const hosts = new Map(settled.map((s, i) => [topology.hosts[i]!.name, (s as PromiseFulfilledResult<Host>).value] as const));
+  const bound = settled.map((s) => (s as PromiseFulfilledResult<{ host: Host; files: readonly FileRead[] }>).value);
+  if (caps) requireRemoteCaps(caps.command, caps.raw ?? false, bound.filter((_, i) => topology.hosts[i]!.target.kind === 'ssh'));
+  const hosts = new Map(bound.map((b, i) => [topology.hosts[i]!.name, b.host] as const));
   return { topology, plan, hosts };
 }
 

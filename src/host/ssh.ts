@@ -60,7 +60,7 @@ export interface SshHostOptions {
 
 /** Whether a host answered: connected, authenticated and ran `true`. */
 export type Reachability =
-  | { readonly reachable: true; readonly durationMs: number }
+  | { readonly reachable: true; readonly durationMs: number; readonly files?: readonly FileRead[] }
   | { readonly reachable: false; readonly error: string; readonly durationMs: number };
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -208,12 +208,18 @@ export class SshHost implements Host {
     };
   }
 
-  /** Connects, authenticates and runs `true`; starts the control master that later commands share. */
-  async probeReachable(): Promise<Reachability> {
+  /**
+   * Connects, authenticates and runs `true`; starts the control master that later commands share.
+   * With `read`, the same remote command reads those files instead (as readFiles), so what a
+   * caller needs first costs no second command; they come back in `files`.
+   */
+  async probeReachable(read: readonly string[] = []): Promise<Reachability> {
     const started = now();
-    const r = await this.exec('true', [], { timeoutMs: ((this.opts.connectTimeoutS ?? 10) + 5) * 1000 });
+    const nonce = `@mplsgre-${randomBytes(8).toString('hex')}`;
+    const opts = { timeoutMs: ((this.opts.connectTimeoutS ?? 10) + 5) * 1000 };
+    const r = read.length ? await this.exec('sh', ['-c', READ_FILES_ENCODED_SCRIPT, 'sh', nonce, ...read], opts) : await this.exec('true', [], opts);
     const durationMs = Math.round(now() - started);
-    if (!r.failed) return { reachable: true, durationMs };
+    if (!r.failed) return { reachable: true, durationMs, ...(read.length ? { files: parseEncodedFiles(r.stdout, nonce, read) } : {}) };
     const last = r.stderr.trim().split('\n').filter(Boolean).pop();
     const error = r.timedOut
       ? `no answer within ${Math.round(r.durationMs / 1000)} s${last ? ` (${last})` : ''}`
