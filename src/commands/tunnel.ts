@@ -30,9 +30,10 @@ function requireRemoteCaps(what: string, raw: boolean, remote: readonly { host: 
     const status = files.find((f) => f.path === PROCESS_STATUS);
     const p = parseProcessStatus(status?.ok ? status.data.toString('utf8') : undefined);
     const missing = missingCaps(p.capEff, raw);
-    return missing.length ? [`${missing.join(' and ')} on ${host.name}${p.uid === undefined ? '' : ` (uid ${p.uid} there)`}`] : [];
+    const who = p.uid === undefined ? 'the login there' : `the login there, uid ${p.uid},`;
+    return missing.length ? [`${missing.join(' and ')} on ${host.name} (${who} lacks it${p.uid === 0 ? '' : ': log in as root'})`] : [];
   });
-  if (lacking.length) throw new EnvironmentError(`${what} needs ${lacking.join('; ')} (log in as root there); nothing was changed`);
+  if (lacking.length) throw new EnvironmentError(`${what} needs ${lacking.join('; ')}; nothing was changed`);
 }
 
 /** How ssh targets are reached (`--ssh-config`). */

@@ -109,7 +109,7 @@ describe('hardening: least privilege over ssh (capabilities checked where the ch
     for (const prefix of [[], NOBODY]) {
       const r = await as(prefix, ['up', remoteWithout, '--ssh-config', clientConfig], env);
       expect(r.code, r.stderr).to.equal(3);
-      expect(r.stderr).to.match(new RegExp(`^mplsgre up: up needs CAP_NET_ADMIN on ssh:root@${lab!.address.replaceAll('.', '\\.')}:2203 \\(uid 0 there\\).*nothing was changed`));
+      expect(r.stderr).to.match(new RegExp(`^mplsgre up: up needs CAP_NET_ADMIN on ssh:root@${lab!.address.replaceAll('.', '\\.')}:2203 \\(the login there, uid 0, lacks it\\); nothing was changed$`, 'm'));
       expect(r.stderr).not.to.include(':2201');
     }
     expect(await remoteState(lab!.netns)).to.equal(before);
