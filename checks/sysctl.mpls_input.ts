@@ -33,6 +33,15 @@ export default defineCheck<Facts>({
       { source: `/sys/class/net/${name}`, value: f.iface.exists ? `ifindex ${f.iface.ifindex ?? '?'}, type ${f.iface.type ?? '?'}, ${f.iface.operstate ?? '?'}` : 'absent' },
       ...(f.input ? [{ source: f.input.path, value: f.input.value ?? f.input.error ?? 'absent' }] : []),
     ];
+    if (!f.mplsActive && f.router.state === 'loadable') {
+      // net.mpls.conf appears when mpls_router loads, the tunnel when up creates it: a fresh host's state.
+      return {
+        status: 'warn',
+        summary: `net.mpls.conf.${name}.input does not exist until mpls_router loads (loadable here)${f.iface.exists ? '' : ` and ${name} is created`}: mplsgre up loads the module${f.iface.exists ? '' : ', creates the tunnel'} and sets it to 1`,
+        evidence,
+        remediation: `${routerFirst(f.router)}${fix}`,
+      };
+    }
     if (!f.mplsActive) {
       return { status: 'fail', summary: `MPLS forwarding is not active (no /proc/sys/net/mpls): net.mpls.conf.${name}.input cannot exist (see kernel.mpls_router)`, evidence, remediation: `${routerFirst(f.router)}${fix}` };
     }

@@ -20,6 +20,15 @@ export default defineCheck<Facts>({
   evaluate({ sysctl: f, router }, opts) {
     const evidence = [{ source: f.path, value: f.value ?? f.error ?? 'absent' }];
     const fix = `sysctl -w net.mpls.platform_labels=${neededPlatformLabels(opts.labels)} && echo net.mpls.platform_labels=${neededPlatformLabels(opts.labels)} > /etc/sysctl.d/90-mpls.conf`;
+    if (f.value === undefined && router.state === 'loadable') {
+      // /proc/sys/net/mpls appears when mpls_router loads: absent is this kernel's fresh state, not a fault.
+      return {
+        status: 'warn',
+        summary: `net.mpls.platform_labels does not exist until mpls_router loads (loadable here): mplsgre up loads the module and sets it to ${neededPlatformLabels(opts.labels)}`,
+        evidence,
+        remediation: `${routerFirst(router)}${fix}`,
+      };
+    }
     if (f.value === undefined) {
       return {
         status: 'fail',

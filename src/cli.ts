@@ -3,6 +3,7 @@ import type { CliCommand, CliOutcome } from './cli/command.js';
 import { jsonDocument, writeAtomic } from './cli/io.js';
 import { parse, str } from './cli/parse.js';
 import { ExitCode, MplsgreError, UsageError } from './core/errors.js';
+import { nearest } from './core/suggest.js';
 import { styleFor } from './report/style.js';
 
 /** Subcommands load lazily: `check` must not pay for the modules of `lab`. */
@@ -62,7 +63,10 @@ export async function main(argv: readonly string[], io: CliStreams = { stdout: p
   }
   try {
     const entry = COMMANDS[name];
-    if (!entry) throw new UsageError('command', `unknown command "${name}" (known: ${Object.keys(COMMANDS).join(', ')})`);
+    if (!entry) {
+      const near = nearest(name, Object.keys(COMMANDS));
+      throw new UsageError('command', `unknown command "${name}"${near === undefined ? '' : `; did you mean ${near}?`} (known: ${Object.keys(COMMANDS).join(', ')})`);
+    }
     const command = await entry.load();
     const { values, positionals } = parse(rest, command.options);
     if (values.help) {
@@ -87,7 +91,8 @@ export async function main(argv: readonly string[], io: CliStreams = { stdout: p
   } catch (err) {
     const e = err instanceof MplsgreError ? err : new MplsgreError('internal', (err as Error)?.stack ?? String(err), { exitCode: ExitCode.environment });
     if (wantsJson) io.stdout.write(jsonDocument(name, null, e));
-    else io.stderr.write(`mplsgre ${name}: ${e.message}\n`);
+    // Several problems in one input: one line each, every line prefixed, the first as before.
+    else io.stderr.write((e.problems ?? [{ message: e.message }]).map((p) => `mplsgre ${name}: ${p.message}\n`).join(''));
     return e.exitCode;
   }
 }

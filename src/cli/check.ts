@@ -38,10 +38,11 @@ export const check: CliCommand = {
     const labels = values.labels === undefined ? [] : parseLabels(str(values.labels) ?? '', '--labels');
     const ignore = (str(values.ignore) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const netns = values.netns === undefined ? undefined : parseNetnsName(str(values.netns) ?? '', '--netns');
-    // check's reads are one batched command: the probe runs none (ssh -N).
-    const host = await hostFromOptions({ netns, ssh: str(values.ssh), probe: 'connect' });
     const kernelConfig = str(values['kernel-config']);
     if (kernelConfig !== undefined) requireSmallFile(kernelConfig, '--kernel-config', MAX_CONFIG_BYTES, 'a kernel config');
+    // Bad input first (exit 2), then the environment (a namespace or ssh host that is not there: exit 3).
+    // check's reads are one batched command: the probe runs none (ssh -N).
+    const host = await hostFromOptions({ netns, ssh: str(values.ssh), probe: 'connect' });
     const report = await checkCommand({
       host, labels, ignore, failOn,
       ...(iface ? { iface } : {}),

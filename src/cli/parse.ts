@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.js';
+import { nearest } from '../core/suggest.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | string[] | undefined>;
@@ -16,8 +17,9 @@ export function parse(args: readonly string[], options: OptionSpec): { values: V
     const e = err as Error & { code?: string };
     const opt = /'(-{1,2}[^'\s]*)/.exec(e.message)?.[1] ?? 'arguments';
     const field = opt.replace(/^(--[^=]+)=.*$/, '$1');
+    const near = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? nearest(field.replace(/^-+/, ''), Object.keys(options)) : undefined;
     const msg = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-      ? 'unknown option'
+      ? `unknown option${near === undefined ? '' : `; did you mean --${near}?`}`
       : e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? e.message.replace(/^Option '[^']*' /, '').replace(/\.$/, '') : e.message;
     throw new UsageError(field, msg, err);
   }

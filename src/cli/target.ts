@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { UsageError } from '../core/errors.js';
+import { EnvironmentError, UsageError } from '../core/errors.js';
 import { parseTarget } from '../core/target.js';
 import type { Host } from '../host/host.js';
 import { LocalHost } from '../host/local.js';
@@ -16,7 +16,8 @@ export function parseSshOption(value: string, field: string): Extract<ReturnType
 
 /**
  * The host a command examines: this machine, a named network namespace on it, or a remote
- * machine over ssh (`--ssh`; it must answer, else exit 3). --netns and --ssh exclude each other.
+ * machine over ssh (`--ssh`; it must answer, else exit 3). A --netns that does not exist is exit 3 too.
+ * --netns and --ssh exclude each other.
  */
 export async function hostFromOptions(o: { netns: string | undefined; ssh?: string | undefined; sshExtras?: SshExtras; probe?: 'connect' | 'command' }): Promise<Host> {
   if (o.netns !== undefined && o.ssh !== undefined) throw new UsageError('--ssh', '--ssh and --netns exclude each other: pick one host');
@@ -26,7 +27,8 @@ export async function hostFromOptions(o: { netns: string | undefined; ssh?: stri
     return hostForTarget(target, o.sshExtras, o.probe);
   }
   if (o.netns === undefined) return new LocalHost();
-  if (!existsSync(`/run/netns/${o.netns}`)) throw new UsageError('--netns', `no network namespace "${o.netns}" (ip netns list)`);
+  // A well-formed name that is not there is the environment's state, not bad input: exit 3, as for a topology's netns target.
+  if (!existsSync(`/run/netns/${o.netns}`)) throw new EnvironmentError(`--netns: network namespace "${o.netns}" does not exist (ip netns list; ip netns add ${o.netns})`);
   const { NetnsHost } = await import('../host/netns.js');
   return new NetnsHost(o.netns);
 }

@@ -28,9 +28,21 @@ export class MplsgreError extends Error {
       opts.exitCode ?? (code === 'usage' ? ExitCode.usage : code === 'failed' ? ExitCode.failed : ExitCode.environment);
   }
 
-  toJSON(): { code: ErrorCode; message: string; field?: string; exitCode: number } {
-    return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}), exitCode: this.exitCode };
+  /** Every problem found in one input when there was more than one; the first is `field`. */
+  problems: readonly Problem[] | undefined;
+
+  toJSON(): { code: ErrorCode; message: string; field?: string; exitCode: number; errors?: readonly Problem[] } {
+    return {
+      code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}), exitCode: this.exitCode,
+      ...(this.problems ? { errors: this.problems } : {}),
+    };
   }
+}
+
+/** One error among several in one input: the field and the whole message (which starts with the field). */
+export interface Problem {
+  readonly field: string;
+  readonly message: string;
 }
 
 /** Bad input: exit 2, the field named, nothing changed on the host. */
@@ -38,6 +50,21 @@ export class UsageError extends MplsgreError {
   constructor(field: string, message: string, cause?: unknown) {
     super('usage', `${field}: ${message}`, { field, cause });
     this.name = 'UsageError';
+  }
+
+  /**
+   * One error for every problem in one input: the first keeps its field (consumers that read
+   * one field still see the first problem), the message has one line per problem, and
+   * `problems` lists them all.
+   */
+  static all(errors: readonly UsageError[]): UsageError {
+    const [first] = errors;
+    if (!first) throw new Error('UsageError.all needs at least one error');
+    if (errors.length === 1) return first;
+    const e = new UsageError(first.field ?? 'FILE', '', first);
+    e.message = errors.map((x) => x.message).join('\n');
+    e.problems = errors.map((x) => ({ field: x.field ?? 'FILE', message: x.message }));
+    return e;
   }
 }
 

@@ -3,6 +3,7 @@ import { UsageError } from './errors.js';
 import { quote, sanitize } from './show.js';
 import { isLinkLocal6, lastAddress, notUnicast, parseIp, parsePrefix, prefixContains, type Family, type IpAddress, type IpPrefix } from './address.js';
 import { LABEL_MAX, LABEL_MIN, PLATFORM_LABELS_MAX, parseIfName, parseLabel } from './names.js';
+import { nearest } from './suggest.js';
 import { parseTarget, type Target } from './target.js';
 import { MAX_FILE_BYTES, joinPath, readYamlTree, utf8Text, type YNode } from './yaml-tree.js';
 
@@ -60,31 +61,48 @@ function describe(n: YNode): string {
   return `the ${typeof n.value} ${n.source}`;
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0] ?? 0;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j] ?? 0;
-      d[j] = Math.min(cur + 1, (d[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
+/**
+ * Every problem in one document, in the order the fields are checked: each check that fails is
+ * kept and the next field is still checked, so one run names them all. The first is the one a
+ * single-error reader sees.
+ */
+class Problems {
+  readonly list: UsageError[] = [];
+
+  add(e: UsageError): void {
+    this.list.push(e);
+  }
+
+  /** Runs one validation; a UsageError is kept and undefined returned. */
+  try<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      this.add(e);
+      return undefined;
     }
   }
-  return d[b.length] ?? 0;
+
+  throwIfAny(): void {
+    if (this.list.length) throw UsageError.all(this.list);
+  }
 }
 
-/** Checks a map's keys: unknown keys and missing required keys are named precisely. */
-function mapOf(n: YNode, path: string, allowed: readonly string[], required: readonly string[]): ReadonlyMap<string, YNode> {
+/** Checks a map's keys: every unknown key and every missing required key is named. Undefined when `n` is not a map. */
+function mapOf(p: Problems, n: YNode, path: string, allowed: readonly string[], required: readonly string[]): ReadonlyMap<string, YNode> | undefined {
   const field = path === '' ? 'FILE' : path;
-  if (n.kind !== 'map') throw new UsageError(field, `expected a map (key: value), found ${describe(n)}`);
+  if (n.kind !== 'map') {
+    p.add(new UsageError(field, `expected a map (key: value), found ${describe(n)}`));
+    return undefined;
+  }
   for (const key of n.entries.keys()) {
     if (allowed.includes(key)) continue;
-    const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase() || editDistance(a, key) <= 2);
-    throw new UsageError(joinPath(path, key), `unknown key${near ? ` (did you mean ${near}?)` : ''}; expected ${allowed.join(', ')}`);
+    const near = nearest(key, allowed);
+    p.add(new UsageError(joinPath(path, key), `unknown key${near ? ` (did you mean ${near}?)` : ''}; expected ${allowed.join(', ')}`));
   }
   for (const key of required) {
-    if (!n.entries.has(key)) throw new UsageError(joinPath(path, key), `is required${n.line ? ` (in the map at line ${n.line})` : ''}`);
+    if (!n.entries.has(key)) p.add(new UsageError(joinPath(path, key), `is required${n.line ? ` (in the map at line ${n.line})` : ''}`));
   }
   return n.entries;
 }
@@ -133,55 +151,72 @@ interface ParsedHost {
   readonly path: string;
 }
 
-function parseHost(name: string, node: YNode, overlay: IpPrefix): ParsedHost {
+/** One host; undefined when any of its fields is wrong (each wrong field is added to `p`). */
+function parseHost(p: Problems, name: string, node: YNode, overlay: IpPrefix | undefined): ParsedHost | undefined {
   if (!HOST_NAME_RE.test(name)) {
-    throw new UsageError('hosts', `host name ${quote(name)} must be 1..32 of letters, digits, "_" and "-", starting with a letter or digit`);
+    p.add(new UsageError('hosts', `host name ${quote(name)} must be 1..32 of letters, digits, "_" and "-", starting with a letter or digit`));
+    return undefined;
   }
+  const before = p.list.length;
   const path = joinPath('hosts', name);
-  const m = mapOf(node, path, HOST_KEYS, HOST_KEYS);
+  const m = mapOf(p, node, path, HOST_KEYS, HOST_KEYS);
+  if (!m) return undefined;
   const f = (k: string): string => joinPath(path, k);
-  const at = (k: string): YNode => m.get(k) as YNode;
-  const target = parseTarget(str(at('target'), f('target')), f('target'));
-  const underlay = hostAddress(at('underlay'), f('underlay'));
-  if (isLinkLocal6(underlay)) throw new UsageError(f('underlay'), `${underlay.text} is link-local and needs a zone; use a global or unique-local address`);
-  const ovl = hostAddress(at('overlay'), f('overlay'));
-  const label = parseLabel(wholeNumber(at('label'), f('label'), `a label ${LABEL_MIN}..${LABEL_MAX}`), f('label'));
+  const field = <T>(k: string, parse: (n: YNode) => T): T | undefined => {
+    const n = m.get(k);
+    return n === undefined ? undefined : p.try(() => parse(n));
+  };
+  const target = field('target', (n) => parseTarget(str(n, f('target')), f('target')));
+  const underlay = field('underlay', (n) => {
+    const u = hostAddress(n, f('underlay'));
+    if (isLinkLocal6(u)) throw new UsageError(f('underlay'), `${u.text} is link-local and needs a zone; use a global or unique-local address`);
+    return u;
+  });
+  const ovl = field('overlay', (n) => hostAddress(n, f('overlay')));
+  const label = field('label', (n) => parseLabel(wholeNumber(n, f('label'), `a label ${LABEL_MIN}..${LABEL_MAX}`), f('label')));
 
-  if (ovl.family !== overlay.family) throw new UsageError(f('overlay'), `${ovl.text} is IPv${ovl.family} but tunnel.overlay ${overlay.text} is IPv${overlay.family}`);
-  if (!prefixContains(overlay, ovl)) throw new UsageError(f('overlay'), `${ovl.text} is outside tunnel.overlay ${overlay.text}`);
-  if (ovl.value === overlay.network) throw new UsageError(f('overlay'), `${ovl.text} is the network address of ${overlay.text}; pick a host address`);
-  if (overlay.family === 4 && ovl.value === lastAddress(overlay)) {
-    throw new UsageError(f('overlay'), `${ovl.text} is the broadcast address of ${overlay.text}; pick a host address`);
+  if (ovl && overlay) {
+    p.try(() => {
+      if (ovl.family !== overlay.family) throw new UsageError(f('overlay'), `${ovl.text} is IPv${ovl.family} but tunnel.overlay ${overlay.text} is IPv${overlay.family}`);
+      if (!prefixContains(overlay, ovl)) throw new UsageError(f('overlay'), `${ovl.text} is outside tunnel.overlay ${overlay.text}`);
+      if (ovl.value === overlay.network) throw new UsageError(f('overlay'), `${ovl.text} is the network address of ${overlay.text}; pick a host address`);
+      if (overlay.family === 4 && ovl.value === lastAddress(overlay)) {
+        throw new UsageError(f('overlay'), `${ovl.text} is the broadcast address of ${overlay.text}; pick a host address`);
+      }
+    });
   }
-  if (prefixContains(overlay, underlay)) {
-    throw new UsageError(f('underlay'), `${underlay.text} is inside tunnel.overlay ${overlay.text}; the tunnel would route its own packets into itself`);
+  if (underlay && overlay && prefixContains(overlay, underlay)) {
+    p.add(new UsageError(f('underlay'), `${underlay.text} is inside tunnel.overlay ${overlay.text}; the tunnel would route its own packets into itself`));
   }
   // The peer pops this label, and a host can only pop labels below platform_labels (at most 1048575).
-  if (label >= PLATFORM_LABELS_MAX) {
-    throw new UsageError(f('label'), `${label} is a valid label but the peer cannot pop it: net.mpls.platform_labels is at most ${PLATFORM_LABELS_MAX}; use ${LABEL_MIN}..${PLATFORM_LABELS_MAX - 1}`);
+  if (label !== undefined && label >= PLATFORM_LABELS_MAX) {
+    p.add(new UsageError(f('label'), `${label} is a valid label but the peer cannot pop it: net.mpls.platform_labels is at most ${PLATFORM_LABELS_MAX}; use ${LABEL_MIN}..${PLATFORM_LABELS_MAX - 1}`));
   }
+  if (p.list.length > before || !target || !underlay || !ovl || label === undefined) return undefined;
   return { spec: { name, target, underlay: underlay.text, overlay: ovl.text, label }, underlay, overlay: ovl, path };
 }
 
 /** What the two ends must not share; the second host is the one named in the error. */
-function checkPair(a: ParsedHost, b: ParsedHost): void {
+function checkPair(p: Problems, a: ParsedHost, b: ParsedHost): void {
   const other = a.spec.name;
   if (b.underlay.family !== a.underlay.family) {
-    throw new UsageError(`${b.path}.underlay`, `${b.underlay.text} is IPv${b.underlay.family} but ${other}'s underlay ${a.underlay.text} is IPv${a.underlay.family}; both ends use one family`);
+    p.add(new UsageError(`${b.path}.underlay`, `${b.underlay.text} is IPv${b.underlay.family} but ${other}'s underlay ${a.underlay.text} is IPv${a.underlay.family}; both ends use one family`));
+  } else if (b.underlay.value === a.underlay.value) {
+    p.add(new UsageError(`${b.path}.underlay`, `${b.underlay.text} is also ${other}'s underlay; each end needs its own`));
   }
-  if (b.underlay.value === a.underlay.value) throw new UsageError(`${b.path}.underlay`, `${b.underlay.text} is also ${other}'s underlay; each end needs its own`);
-  if (b.overlay.value === a.overlay.value) throw new UsageError(`${b.path}.overlay`, `${b.overlay.text} is also ${other}'s overlay; each end needs its own`);
+  if (b.overlay.value === a.overlay.value) p.add(new UsageError(`${b.path}.overlay`, `${b.overlay.text} is also ${other}'s overlay; each end needs its own`));
   if (b.spec.label === a.spec.label) {
-    throw new UsageError(`${b.path}.label`, `${b.spec.label} is also ${other}'s label; give each direction its own label so captures and diagnoses can tell them apart`);
+    p.add(new UsageError(`${b.path}.label`, `${b.spec.label} is also ${other}'s label; give each direction its own label so captures and diagnoses can tell them apart`));
   }
 }
 
-function tunnelMode(n: YNode | undefined, family: Family): TunnelMode {
-  const mode: TunnelMode = family === 4 ? 'gre' : 'ip6gre';
+/** `family` is undefined when the underlay could not be read: the mode is then checked alone. */
+function tunnelMode(n: YNode | undefined, family: Family | undefined): TunnelMode {
+  const mode: TunnelMode = family === 6 ? 'ip6gre' : 'gre';
   if (!n) return mode;
   const given = str(n, 'tunnel.mode');
   if (given !== 'gre' && given !== 'ip6gre') throw new UsageError('tunnel.mode', `${quote(given)} is not supported; use gre (IPv4 underlay) or ip6gre (IPv6 underlay)`);
-  if (given !== mode) throw new UsageError('tunnel.mode', `${given} does not match the IPv${family} underlay; use ${mode}`);
+  if (family !== undefined && given !== mode) throw new UsageError('tunnel.mode', `${given} does not match the IPv${family} underlay; use ${mode}`);
   return given;
 }
 
@@ -210,37 +245,52 @@ function rpFilterOf(n: YNode | undefined): RpFilter {
 }
 
 /**
- * Parses and validates a topology document. Throws UsageError naming the exact field
- * (`hosts.B.label`, `tunnel.name`, `FILE` for whole-file problems). `source` names the file
- * in messages.
+ * Parses and validates a topology document. Throws one UsageError naming every wrong field
+ * (`hosts.B.label`, `tunnel.name`, `FILE` for whole-file problems), the first as its `field`
+ * (see UsageError.all). `source` names the file in messages.
  */
 export function parseTopology(text: string, source = 'topology'): Topology {
   const tree = readYamlTree(text, source);
   if (tree.kind === 'scalar' && tree.value === null) throw new UsageError('FILE', `${sanitize(source)} is empty; expected tunnel: and hosts:`);
-  const root = mapOf(tree, '', TOP_KEYS, ['tunnel', 'hosts']);
-  const tunnel = mapOf(root.get('tunnel') as YNode, 'tunnel', TUNNEL_KEYS, ['name', 'overlay']);
-  const name = parseIfName(str(tunnel.get('name') as YNode, 'tunnel.name'), 'tunnel.name');
-  // Every namespace has lo, and the plan pops labels to it: a tunnel of that name cannot be made.
-  if (name === 'lo') throw new UsageError('tunnel.name', '"lo" is the loopback device every namespace has (the plan pops labels to it); name the tunnel, e.g. foo4');
-  const overlay = overlayPrefix(tunnel.get('overlay') as YNode);
+  const p = new Problems();
+  const root = mapOf(p, tree, '', TOP_KEYS, ['tunnel', 'hosts']);
+  if (!root) throw UsageError.all(p.list);
+  const tunnelNode = root.get('tunnel');
+  const tunnel = tunnelNode === undefined ? undefined : mapOf(p, tunnelNode, 'tunnel', TUNNEL_KEYS, ['name', 'overlay']);
+  const nameNode = tunnel?.get('name');
+  const name = nameNode === undefined ? undefined : p.try(() => {
+    const n = parseIfName(str(nameNode, 'tunnel.name'), 'tunnel.name');
+    // Every namespace has lo, and the plan pops labels to it: a tunnel of that name cannot be made.
+    if (n === 'lo') throw new UsageError('tunnel.name', '"lo" is the loopback device every namespace has (the plan pops labels to it); name the tunnel, e.g. foo4');
+    return n;
+  });
+  const overlayNode = tunnel?.get('overlay');
+  const overlay = overlayNode === undefined ? undefined : p.try(() => overlayPrefix(overlayNode));
 
-  const hostsNode = root.get('hosts') as YNode;
-  const hosts = mapOf(hostsNode, 'hosts', hostsNode.kind === 'map' ? [...hostsNode.entries.keys()] : [], []);
-  if (hosts.size !== 2) throw new UsageError('hosts', `has ${hosts.size} host${hosts.size === 1 ? '' : 's'}; a tunnel has exactly two ends`);
-  const [a, b] = [...hosts].map(([hostName, node]) => parseHost(hostName, node, overlay)) as [ParsedHost, ParsedHost];
-  checkPair(a, b);
+  const hostsNode = root.get('hosts');
+  const hosts = hostsNode === undefined ? undefined : mapOf(p, hostsNode, 'hosts', hostsNode.kind === 'map' ? [...hostsNode.entries.keys()] : [], []);
+  if (hosts && hosts.size !== 2) p.add(new UsageError('hosts', `has ${hosts.size} host${hosts.size === 1 ? '' : 's'}; a tunnel has exactly two ends`));
+  const parsed = [...(hosts ?? [])].map(([hostName, node]) => parseHost(p, hostName, node, overlay));
+  const [a, b] = parsed;
+  const pair = parsed.length === 2 && a && b ? ([a, b] as const) : undefined;
+  if (pair) checkPair(p, ...pair);
 
-  const ttl = ttlOf(tunnel.get('ttl'));
+  const ttl = p.try(() => ttlOf(tunnel?.get('ttl')));
+  const mode = p.try(() => tunnelMode(tunnel?.get('mode'), a?.underlay.family));
+  const known = parsed.flatMap((h) => (h ? [h.spec.label] : []));
+  const platformLabels = p.try(() => platformLabelsOf(tunnel?.get('platformLabels'), Math.max(LABEL_MIN - 1, ...known)));
+  const rpFilter = p.try(() => rpFilterOf(root.get('rpFilter')));
+  p.throwIfAny();
   return {
     tunnel: {
-      name,
-      mode: tunnelMode(tunnel.get('mode'), a.underlay.family),
-      overlay: overlay.text,
-      platformLabels: platformLabelsOf(tunnel.get('platformLabels'), Math.max(a.spec.label, b.spec.label)),
+      name: name!,
+      mode: mode!,
+      overlay: overlay!.text,
+      platformLabels: platformLabels!,
       ...(ttl === undefined ? {} : { ttl }),
     },
-    rpFilter: rpFilterOf(root.get('rpFilter')),
-    hosts: [a.spec, b.spec],
+    rpFilter: rpFilter!,
+    hosts: [pair![0].spec, pair![1].spec],
   };
 }
 

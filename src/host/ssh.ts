@@ -61,7 +61,7 @@ export interface SshHostOptions {
 
 /** Whether a host answered: connected, authenticated and ran `true`. */
 export type Reachability =
-  | { readonly reachable: true; readonly durationMs: number }
+  | { readonly reachable: true; readonly durationMs: number; readonly files?: readonly FileRead[] }
   | { readonly reachable: false; readonly error: string; readonly durationMs: number };
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -238,20 +238,24 @@ export class SshHost implements Host {
    * ControlPersist the client returns once the master is up); an existing master answers
    * `-O check`. `command` (topology commands, diagnose): runs `true`, so the session's first,
    * coldest start is paid under this probe's bound, not under the next command's (a state read
-   * bounded at 10 s timed out on a loaded 6.1 guest).
+   * bounded at 10 s timed out on a loaded 6.1 guest). With `read`, that command reads those files
+   * instead (as readFiles), so what a caller needs first costs no second command; they come back
+   * in `files`.
    */
-  async probeReachable(how: 'connect' | 'command' = 'connect'): Promise<Reachability> {
+  async probeReachable(how: 'connect' | 'command' = 'connect', read: readonly string[] = []): Promise<Reachability> {
     const started = now();
     const timeoutMs = this.timeout(((this.opts.connectTimeoutS ?? 10) + 5) * 1000);
+    const nonce = `@mplsgre-${randomBytes(8).toString('hex')}`;
     // The socket directory is this host's own: empty means no master yet (the usual case).
-    const live = how === 'connect' && !this.closed && readdirSync(this.controlDir).length > 0
+    const live = how === 'connect' && !read.length && !this.closed && readdirSync(this.controlDir).length > 0
       ? await execLocal('ssh', this.sshArgs(['-O', 'check']), { timeoutMs: 5_000 })
       : undefined;
     const r = live && !live.failed ? live
+      : read.length ? await this.exec('sh', ['-c', READ_FILES_ENCODED_SCRIPT, 'sh', nonce, ...read], { timeoutMs })
       : how === 'command' || this.closed || timeoutMs <= 0 ? await this.exec('true', [], { timeoutMs })
       : await execLocal('ssh', this.sshArgs(['-N']), { timeoutMs: timeoutMs + 6_000 });
     const durationMs = Math.round(now() - started);
-    if (!r.failed) return { reachable: true, durationMs };
+    if (!r.failed) return { reachable: true, durationMs, ...(read.length ? { files: parseEncodedFiles(r.stdout, nonce, read) } : {}) };
     const last = r.stderr.trim().split('\n').filter(Boolean).pop();
     const error = r.timedOut
       ? `no answer within ${Math.round(r.durationMs / 1000)} s${last ? ` (${last})` : ''}`

@@ -78,14 +78,24 @@ export interface PrivilegeFacts {
   readonly source: string;
 }
 
+/** Where a process' own capabilities and uid are: read on a host, it tells what commands run there may do. */
+export const PROCESS_STATUS = '/proc/self/status';
+
+/** The effective capabilities and real uid in a /proc/PID/status text (undefined where absent). */
+export function parseProcessStatus(text: string | undefined, source = PROCESS_STATUS): PrivilegeFacts {
+  const cap = text ? /^CapEff:\s*([0-9a-f]+)$/m.exec(text)?.[1] : undefined;
+  const uid = text ? /^Uid:\s*(\d+)/m.exec(text)?.[1] : undefined;
+  return { capEff: cap ? BigInt(`0x${cap}`) : undefined, uid: uid === undefined ? undefined : Number(uid), source };
+}
+
 export function privileges(ctx: ProbeContext): Promise<PrivilegeFacts> {
-  return ctx.once('privileges', async () => {
-    const source = '/proc/self/status';
-    const text = await ctx.text(source);
-    const cap = text ? /^CapEff:\s*([0-9a-f]+)$/m.exec(text)?.[1] : undefined;
-    const uid = text ? /^Uid:\s*(\d+)/m.exec(text)?.[1] : undefined;
-    return { capEff: cap ? BigInt(`0x${cap}`) : undefined, uid: uid === undefined ? undefined : Number(uid), source };
-  });
+  return ctx.once('privileges', async () => parseProcessStatus(await ctx.text(PROCESS_STATUS)));
+}
+
+/** The capabilities `capEff` lacks for changing networking (and, with `raw`, for capturing); none when unknown. */
+export function missingCaps(capEff: bigint | undefined, raw: boolean): string[] {
+  if (capEff === undefined) return [];
+  return [hasCap(capEff, CAP_NET_ADMIN) ? '' : 'CAP_NET_ADMIN', raw && !hasCap(capEff, CAP_NET_RAW) ? 'CAP_NET_RAW' : ''].filter(Boolean);
 }
 
 export const hasCap = (capEff: bigint, bit: number): boolean => ((capEff >> BigInt(bit)) & 1n) === 1n;

@@ -46,8 +46,22 @@ describe('checks on facts recorded from real kernels', () => {
     expect(await fix('uml-seed-input-off', 'sysctl.mpls_input')).to.equal('sysctl -w net.mpls.conf.foo4.input=1');
   });
 
-  it('the verdict follows the statuses: only the configured hosts are ready (the seed, and the booted guest whose boot.persistence warnings do not block)', async () => {
+  it('the verdict follows the statuses: the configured hosts (the seed, and the booted guest whose boot.persistence warnings do not block) and the fresh capable host are ready', async () => {
     const ready = await Promise.all(factNames().map(async (n) => [n, (await replay(n)).report.ready] as const));
-    expect(ready.filter(([, r]) => r).map(([n]) => n)).to.deep.equal(['boot-installed', 'boot-no-unit', 'boot-sysctl-trap', 'uml-seed']);
+    expect(ready.filter(([, r]) => r).map(([n]) => n)).to.deep.equal(['boot-installed', 'boot-no-unit', 'boot-sysctl-trap', 'uml-fresh', 'uml-seed']);
+  });
+
+  it('a fresh capable host is ready with warnings, and no check fails', async () => {
+    const { report } = await replay('uml-fresh');
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).to.deep.equal([]);
+    expect(report.checks.filter((c) => c.status === 'warn').map((c) => c.id)).to.include.members(['sysctl.platform_labels', 'sysctl.mpls_input', 'kernel.mpls_router']);
+  });
+
+  it('a kernel where mpls_router cannot load still fails the sysctls: no MPLS here, nothing up can set', async () => {
+    for (const name of ['host', 'uml-hidden-modules']) {
+      const { report } = await replay(name);
+      expect(report.ready, name).to.equal(false);
+      expect(report.checks.find((c) => c.id === 'sysctl.platform_labels')?.status, name).to.equal('fail');
+    }
   });
 });

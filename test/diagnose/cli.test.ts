@@ -14,7 +14,6 @@ const BAD: [string[], string][] = [
   [['x', '--command', 'ip link\nip route'], '--command'],
   [['x', '--command'], '--command'],
   [['x', '--netns', '../x'], '--netns'],
-  [['x', '--netns', 'no-such-ns-mplsgre'], '--netns'],
   [['x', '--iface', 'sixteen-bytes-xx'], '--iface'],
   [['x', '--iface', 'a/b'], '--iface'],
   [['x', '--labels', '15'], '--labels'],

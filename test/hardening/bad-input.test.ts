@@ -29,7 +29,8 @@ const add = (argv: string[], field: string, what = JSON.stringify(argv)): void =
 
 const LABELS = [...Array.from({ length: 16 }, (_, i) => String(i)), '3', '1048576', '-1', '1e3', '100 ', '0x64', '0100', '+100', '100.0', '', 'abc', '100,,101', '100,100', ',100'];
 const IFACES = ['abcdefghijklmnop', 'ü'.repeat(8), 'a/b', 'a b', 'a\nb', 'a\tb', '.', '..', '', 'a:b', 'a%d', '-a', 'a\u202eb', 'a\u0000b'];
-const NETNS = ['..', '.', 'a/b', 'a;b', '', 'a b', 'a\nb', '-x', 'n'.repeat(65), `no-such-ns-${process.pid}`];
+// A well-formed namespace that does not exist is the environment (exit 3): test/cli/missing-netns.test.ts.
+const NETNS = ['..', '.', 'a/b', 'a;b', '', 'a b', 'a\nb', '-x', 'n'.repeat(65)];
 const SSH = ['-oProxyCommand=touch /tmp/mplsgre-pwned', 'ssh:-x', 'ssh:-oProxyCommand=x', 'ssh:a@b@c', 'a b', 'host\nx', '', 'ssh:', 'ssh:host:0', 'ssh:host:65536', 'ssh:$(id)', 'ssh:999.1.1.1', 'ssh:::ffff:', 'ssh:10.0.0.0/24'];
 const COUNTS = ['0', '-1', '1.5', '1e3', '100 ', '0x64', '', 'abc', '99999999999999999999', '1048577'];
 // 0 and 0.001 are root's to use (iputils: below 2 ms for root only); test/cli/verify-interval.test.ts refuses them to others.

@@ -47,6 +47,14 @@ describe('SshHost against real sshd in a test namespace', function () {
     if (lab) expect(existsSync(lab.dir)).to.equal(false);
   });
 
+  it('probeReachable with files to read: the command that proves the host answers brings them back', async () => {
+    const r = await make(2222).probeReachable('command', ['/proc/self/status', '/nonexistent/mplsgre']);
+    expect(r.reachable).to.equal(true);
+    const files = r.reachable ? r.files ?? [] : [];
+    expect(files.map((f) => [f.path, f.ok])).to.deep.equal([['/proc/self/status', true], ['/nonexistent/mplsgre', false]]);
+    expect(files[0]!.ok && files[0]!.data.toString('utf8')).to.match(/^CapEff:\s*[0-9a-f]+$/m);
+  });
+
   it('probeReachable: a running sshd answers; an address with no sshd is unreachable with the reason', async () => {
     expect(await host.probeReachable()).to.include({ reachable: true });
     const dead = new SshHost({ host: lab!.deadAddress, user: 'root', configFile: lab!.clientConfig, connectTimeoutS: 3 });
