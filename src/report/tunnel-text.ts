@@ -37,6 +37,10 @@ export function renderVerify(r: VerifyResult, style: Style): string {
     const rc = d.rootCause;
     return rc ? `${line}\n     cause: ${rc.id ?? 'unknown'} (${rc.confidence}): ${oneLine(rc.explanation)}${rc.evidence.length ? `\n     evidence: ${oneLine(rc.evidence.join('; '))}` : ''}${rc.fix ? `\n     fix: ${oneLine(rc.fix)}` : ''}` : line;
   });
-  out.push('', `${r.ok ? 'Verified' : 'Not verified'} in ${r.durationMs} ms (captures: ${r.captures.map((c) => `${c.host}:${c.iface} ${c.captured ?? '?'} pkts`).join(', ')})`);
+  const skippedAll = r.skipped.filter((s) => !s.direction);
+  if (skippedAll.length) out.push(`skipped: ${skippedAll.map((s) => (s.what === 'mtu' ? 'MTU probes' : s.what)).join(', ')}: ${oneLine(skippedAll[0]!.reason)}`);
+  for (const s of r.skipped.filter((x) => x.direction)) out.push(`skipped: ${s.what === 'mtu' ? 'MTU probes' : s.what} ${s.direction}: ${oneLine(s.reason)}`);
+  const captures = r.captures.length ? ` (captures: ${r.captures.map((c) => `${c.host}:${c.iface} ${c.captured ?? '?'} pkts`).join(', ')})` : '';
+  out.push('', `${r.ok ? 'Verified' : 'Not verified'} in ${r.durationMs} ms${captures}`);
   return out.join('\n') + '\n';
 }
