@@ -1,5 +1,6 @@
 import type { DiagnoseReport } from '../commands/diagnose.js';
 import type { ApplyResult, StepReport } from '../engine/apply.js';
+import type { DryRunResult } from '../engine/dry-run.js';
 import type { RemoveResult } from '../engine/remove.js';
 import type { VerifyResult } from '../engine/verify.js';
 import { oneLine, pad } from './check-text.js';
@@ -18,6 +19,20 @@ export function renderApply(r: ApplyResult & { diagnosis?: DiagnoseReport }, sty
     if (top) out.push(`Diagnosis: ${top.id} (${top.confidence}): ${oneLine(top.explanation)}`, `  fix: ${oneLine(top.fix)}`);
     else out.push(`Diagnose: mplsgre diagnose ${JSON.stringify(r.failure!.stderr || r.failure!.message)} --command ${JSON.stringify(r.failure!.argv.join(' '))}`);
   }
+  return out.join('\n') + '\n';
+}
+
+/** `up --dry-run`: each step as up would take it now, and the command it would run. */
+export function renderDryRun(r: DryRunResult, file: string, style: Style): string {
+  const out = [`Dry run of mplsgre up ${oneLine(file)}: read from both hosts; nothing was changed and no state record was written.`];
+  for (const s of r.steps) {
+    const label = s.outcome === 'in-effect' ? 'in effect' : 'change';
+    out.push(`  ${paint(style, s.outcome === 'in-effect' ? 'green' : 'yellow', label)}${' '.repeat(11 - label.length)}${pad(s.id, 28)}${oneLine(s.description)}${s.optional ? ' [optional]' : ''}`);
+    if (s.outcome === 'would-change') out.push(`${' '.repeat(40)}$ ${oneLine(s.command)}`);
+  }
+  out.push('', r.wouldChange === 0
+    ? paint(style, 'green', `Nothing to change: all ${r.inEffect} steps already in effect.`)
+    : `up would change ${r.wouldChange} step(s); ${r.inEffect} already in effect.`);
   return out.join('\n') + '\n';
 }
 
