@@ -21,6 +21,8 @@ import { enterState, KERNEL_STATES, leaveState, SEED_SETUP, type KernelState } f
 import { parseTopology } from '../src/core/topology.js';
 import { createLabNetwork } from '../src/engine/underlay.js';
 import { readTunnelPresence } from '../src/engine/tunnel-presence.js';
+import { plan as makePlan } from '../src/core/planner.js';
+import { dryRunPlan } from '../src/engine/dry-run.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const OUT = join(ROOT, 'test', 'fixtures', 'facts');
@@ -39,10 +41,21 @@ export const TUNNEL_STATES: readonly KernelState[] = [
   { name: 'uml-route-absent', description: 'the seed setup, then the overlay route deleted in A', setup: [...SEED_SETUP, inA('ip', 'route', 'delete', '10.199.0.0/24', 'dev', 'foo4')], netns: 'A', iface: 'foo4', labels: [100, 101] },
 ];
 
-/** Reads what verify reads of one end's tunnel (the seed's A: foo4, 10.199.0.1 in 10.199.0.0/24) through a RecordingHost. */
+const SEED_A = parseTopology(`tunnel: { name: foo4, overlay: 10.199.0.0/24 }
+hosts:
+  A: { target: netns:A, underlay: 10.128.0.2, overlay: 10.199.0.1, label: 100 }
+  B: { target: netns:B, underlay: 10.128.100.2, overlay: 10.199.0.2, label: 101 }
+`);
+
+/**
+ * Reads, through a RecordingHost, what verify reads of one end's tunnel (the seed's A: foo4,
+ * 10.199.0.1 in 10.199.0.0/24) and what `up --dry-run` reads on A (each step's check).
+ */
 export async function recordPresence(name: string, description: string, netns: string): Promise<Recording> {
   const host = new RecordingHost(new NetnsHost(netns));
   await readTunnelPresence(host, 'A', 'foo4', '10.199.0.1', '10.199.0.0/24');
+  const p = makePlan(SEED_A);
+  await dryRunPlan({ ...p, hosts: p.hosts.filter((h) => h.name === 'A') }, new Map([['A', host]]));
   const uname = await new LocalHost().exec('uname', ['-r'], { timeoutMs: 5_000 });
   return {
     recorded: {
@@ -94,7 +107,7 @@ async function mainTunnelState(only: string | undefined): Promise<void> {
   await ensureUmlKernel((m) => console.log(m));
   const r = await runInUml({
     job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'recordTunnelStatesInGuest', input: only ? { only } : {} },
-    timeoutMs: 180_000,
+    timeoutMs: 480_000,
   });
   const out = r.output as { ok: boolean; value?: Record<string, Recording>; error?: { message: string } } | undefined;
   if (!out?.ok || !out.value) throw new Error(`recording in user-mode Linux failed: ${out?.error?.message ?? r.console.slice(-1500)}`);
