@@ -1,7 +1,7 @@
 import type { HostPlan, Plan, Step } from '../core/planner.js';
 import { formatTarget } from '../core/target.js';
 import type { Host } from '../host/host.js';
-import { inEffect, prepareAction, runAction, StepError, undoAction } from './actions.js';
+import { inEffect, prepareAction, runAction, StepError, stepsInEffectOn, undoAction } from './actions.js';
 import type { AppliedStep, HostState, StateStore } from './state.js';
 
 export type Outcome = 'changed' | 'already' | 'skipped' | 'failed' | 'undone' | 'kept';
@@ -40,14 +40,15 @@ interface Done {
 }
 
 /**
- * Which steps are in effect before anything changes, by step id: one parallel pass per host.
+ * Which steps are in effect before anything changes, by step id: one parallel pass per host
+ * (its sysctls in one batched read).
  * `up` leaves those alone; `up --dry-run` reports them. A check that cannot run counts as not in effect.
  */
 export async function stepsInEffect(plan: Plan, hosts: ReadonlyMap<string, Host>): Promise<Map<string, boolean>> {
   const effective = new Map<string, boolean>();
   await Promise.all(plan.hosts.map(async (hp) => {
     const host = hosts.get(hp.name)!;
-    const flags = await Promise.all(hp.steps.map((s) => inEffect(host, s).catch(() => false)));
+    const flags = await stepsInEffectOn(host, hp.steps);
     hp.steps.forEach((s, i) => effective.set(s.id, flags[i]!));
   }));
   return effective;
