@@ -27,8 +27,8 @@ export function renderDryRun(r: DryRunResult, file: string, style: Style): strin
   const out = [`Dry run of mplsgre up ${oneLine(file)}: read from both hosts; nothing was changed and no state record was written.`];
   for (const s of r.steps) {
     const label = s.outcome === 'in-effect' ? 'in effect' : 'change';
-    out.push(`  ${paint(style, s.outcome === 'in-effect' ? 'green' : 'yellow', label)}${' '.repeat(11 - label.length)}${pad(s.id, 28)}${oneLine(s.description)}${s.optional ? ' [optional]' : ''}`);
-    if (s.outcome === 'would-change') out.push(`${' '.repeat(40)}$ ${oneLine(s.command)}`);
+    out.push(`  ${paint(style, s.outcome === 'in-effect' ? 'green' : 'yellow', label)}${' '.repeat(11 - label.length)}${pad(s.id, 28)}${oneLine(s.description)}${s.optional && !s.description.includes('optional') ? ' [optional]' : ''}`);
+    if (s.outcome === 'would-change') out.push(`${' '.repeat(41)}$ ${oneLine(s.command)}`);
   }
   out.push('', r.wouldChange === 0
     ? paint(style, 'green', `Nothing to change: all ${r.inEffect} steps already in effect.`)
