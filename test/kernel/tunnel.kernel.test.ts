@@ -9,7 +9,7 @@ import { schemaErrors } from '../support/schema.js';
 
 /** The kernel tier for configuration and verification: real CLI, real 6.1 kernel (user-mode Linux). */
 describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
-  this.timeout(660_000);
+  this.timeout(960_000);
   let runs: CliRun[] = [];
   let snaps: Record<string, Snapshot> = {};
   const run = (name: string): CliRun => {
@@ -20,7 +20,7 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
   const result = <T>(name: string): T => (run(name).json as { result: T }).result;
 
   before(async () => {
-    ({ runs, snapshots: snaps } = await runGuest<{ runs: CliRun[]; snapshots: Record<string, Snapshot> }>(new URL('./guest-tunnel.js', import.meta.url), 'tunnelScenarios', 600_000));
+    ({ runs, snapshots: snaps } = await runGuest<{ runs: CliRun[]; snapshots: Record<string, Snapshot> }>(new URL('./guest-tunnel.js', import.meta.url), 'tunnelScenarios', 900_000));
   });
 
   it('every --json document (plan, up, verify, down, their failures) matches schema/mplsgre.schema.json', () => {
