@@ -1,9 +1,9 @@
 import { downCommand } from '../commands/down.js';
 import { planCommand } from '../commands/plan.js';
-import { upCommand } from '../commands/up.js';
+import { upCommand, upDryRunCommand } from '../commands/up.js';
 import { verifyCommand } from '../commands/verify.js';
 import { ExitCode, UsageError } from '../core/errors.js';
-import { renderApply, renderRemove, renderVerify } from '../report/tunnel-text.js';
+import { renderApply, renderDryRun, renderRemove, renderVerify } from '../report/tunnel-text.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import { fileArg, intOption, str } from './parse.js';
@@ -40,8 +40,8 @@ export const up: CliCommand = {
   async run(values, positionals, ctx) {
     const file = fileArg(positionals);
     if (values['dry-run']) {
-      const r = await planCommand({ file });
-      return { result: { dryRun: true, plan: r.plan }, exitCode: ExitCode.ok, render: { text: () => r.text } };
+      const r = await upDryRunCommand({ file, ssh: sshConfigOption(values['ssh-config']) });
+      return { result: r, exitCode: ExitCode.ok, render: { text: (style) => renderDryRun(r, file, style) } };
     }
     const sig = interruptible();
     try {

@@ -1,4 +1,5 @@
 import { applyPlan, type ApplyResult, type StepReport } from '../engine/apply.js';
+import { dryRunPlan, type DryRunResult } from '../engine/dry-run.js';
 import { type StateStore, stateStoreFor } from '../engine/state.js';
 import { diagnoseCommand, type DiagnoseReport } from './diagnose.js';
 import { bind, hostsByTarget, type SshOptions } from './tunnel.js';
@@ -19,4 +20,13 @@ export async function upCommand(opts: { file: string; store?: StateStore; onStep
     command: r.failure.argv.join(' '), iface: b.topology.tunnel.name, labels,
   }).catch(() => undefined);
   return diagnosis ? { ...r, diagnosis } : r;
+}
+
+/**
+ * `mplsgre up FILE --dry-run`: contacts both hosts and says, step by step, what `up` would change
+ * and what is already in effect. Read-only: no step runs and no state record is written.
+ */
+export async function upDryRunCommand(opts: { file: string; ssh?: SshOptions }): Promise<DryRunResult> {
+  const b = await bind(opts.file, undefined, opts.ssh);
+  return dryRunPlan(b.plan, b.hosts);
 }

@@ -12,7 +12,8 @@ export function quoteForDisplay(argv: readonly string[]): string {
   return argv.map((w) => (SAFE_WORD.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`)).join(' ');
 }
 
-function showAction(a: Action): string {
+/** An action as the command a person would type (display only). */
+export function showAction(a: Action): string {
   switch (a.kind) {
     case 'exec':
       return quoteForDisplay(a.argv);

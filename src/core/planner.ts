@@ -6,7 +6,7 @@ import { sysctlKey } from './sysctl-key.js';
 export type { Action, HostPlan, Plan, Step, StepKind } from './plan-types.js';
 export type { CheckAction, CheckExpectation, JsonValue } from './plan-check.js';
 export { isInEffect, jsonIncludes } from './plan-check.js';
-export { quoteForDisplay, renderPlan } from './plan-render.js';
+export { quoteForDisplay, renderPlan, showAction } from './plan-render.js';
 export { sysctlKey, sysctlProcPath } from './sysctl-key.js';
 
 const exec = (...argv: string[]): Action => ({ kind: 'exec', argv });

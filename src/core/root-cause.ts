@@ -16,6 +16,8 @@ export interface PathFacts {
 
 /** Where, along one direction, the packets were last seen. */
 export type Stage =
+  | 'not_configured'
+  | 'not_sent'
   | 'capture_incomplete'
   | 'not_labelled'
   | 'not_sent_in_gre'
@@ -109,6 +111,13 @@ export function rootCause(stage: Stage, c: PathContext): RootCause {
     case 'no_reply':
     case 'reply_not_labelled':
       return atReceiver(c) ?? { id: null, confidence: 'unknown', explanation: `the packets reached ${c.receiver.host} and no setting there explains their loss`, evidence: [] };
+    case 'not_sent':
+      if (!s.tunnel) return { id: 'interface_missing', confidence: 'certain', explanation: `${s.host} has no tunnel ${s.iface}`, evidence: [`ip -d link show dev ${s.iface}: absent`], fix: 'mplsgre up FILE' };
+      if (!s.tunnel.up) return { id: 'device_down', confidence: 'certain', explanation: `${s.iface} on ${s.host} is down`, evidence: [`${s.iface}: flags without UP`], fix: `ip link set dev ${s.iface} up` };
+      if (!s.overlayRoute) return { id: 'overlay_route_absent', confidence: 'certain', explanation: `${s.host} has no route for ${c.overlayPrefix} through ${s.iface}`, evidence: ['ip route: none'], fix: 'mplsgre up FILE' };
+      return { id: null, confidence: 'unknown', explanation: `ping on ${s.host} sent nothing, and its tunnel and overlay route are in place (see ping's message)`, evidence: [] };
+    case 'capture_incomplete':
+      return { id: null, confidence: 'unknown', explanation: 'the sender\'s capture holds fewer requests than ping sent (tcpdump lost packets): nothing is judged from it', evidence: [] };
     case 'loss':
       return { id: null, confidence: 'unknown', explanation: 'some packets crossed: no setting explains a partial loss (congestion, a rate limit, a flapping underlay?)', evidence: [] };
     case 'mtu':

@@ -81,7 +81,7 @@ export function judgeDirection(e: DirectionEvidence): DirectionVerdict {
   const labelled = e.requestLabels[String(e.label)] ?? 0;
   const greTotal = Object.values(e.greOut).reduce((a, b) => a + b, 0);
   const v = (stage: Stage | null, leg: 'request' | 'reply' | null, explanation: string): DirectionVerdict => ({ ok: stage === null, stage, leg, explanation });
-  if (e.sent === 0) return v('capture_incomplete', null, 'no echo request was sent');
+  if (e.sent === 0) return v('not_sent', 'request', 'no echo request was sent');
   if (seen < e.sent) return v('capture_incomplete', null, `the sender's tunnel capture saw ${seen} of ${e.sent} requests: cannot judge`);
   if (labelled === 0) {
     const got = Object.keys(e.requestLabels).join(', ');

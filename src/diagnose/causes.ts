@@ -25,6 +25,8 @@ export const CAUSE_IDS = [
   'not_privileged',
   'sysctl_value_invalid',
   'route_not_labelled',
+  'overlay_address_absent',
+  'overlay_route_absent',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];
@@ -45,6 +47,16 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
     id: 'route_not_labelled',
     title: 'the overlay route does not push the label (no encap mpls, or another label)',
     fix: 'ip route replace OVERLAY encap mpls LABEL dev IF',
+  },
+  overlay_address_absent: {
+    id: 'overlay_address_absent',
+    title: 'the host does not have its overlay address (on the tunnel)',
+    fix: 'mplsgre up FILE (or ip address add OVERLAY/32 dev IF)',
+  },
+  overlay_route_absent: {
+    id: 'overlay_route_absent',
+    title: 'there is no route for the overlay prefix through the tunnel',
+    fix: 'mplsgre up FILE (or ip route add OVERLAY encap mpls LABEL dev IF)',
   },
   mpls_router_missing: {
     id: 'mpls_router_missing',

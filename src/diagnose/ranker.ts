@@ -475,6 +475,9 @@ function assessSysctlValue(s: Subject): Assessment {
 const ASSESS: Record<CauseId, (s: Subject, f: DiagnoseFacts) => Assessment> = {
   // A verify finding (from captures), never the reading of an error message.
   route_not_labelled: () => verdict('unknown', 'told only by verify, from the packets on the wire'),
+  // verify reads them from the host before it sends anything; no error message names them.
+  overlay_address_absent: () => verdict('unknown', 'told only by verify, from the host\'s addresses'),
+  overlay_route_absent: () => verdict('unknown', 'told only by verify, from the host\'s routes'),
   mpls_router_missing: assessRouter,
   mpls_iptunnel_missing: assessModule('mpls_iptunnel'),
   ip_gre_missing: assessModule('ip_gre'),

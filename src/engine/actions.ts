@@ -50,6 +50,36 @@ export async function inEffect(host: Host, step: Step): Promise<boolean> {
   return isInEffect(check, r);
 }
 
+const sysctlCheckKey = (step: Step): string | undefined => {
+  if (step.do.kind === 'modprobe' || !step.check) return undefined;
+  const [file, ...args] = step.check.argv;
+  return file === 'sysctl' && args[0] === '-n' && args.length === 2 ? args[1] : undefined;
+};
+
+/**
+ * Whether each of one host's steps is in effect, as `inEffect` decides, with fewer processes:
+ * the `sysctl -n KEY` checks go to the host as one batched read, and the module checks share one
+ * probe context (one batch of reads). A check that cannot run counts as not in effect.
+ */
+export async function stepsInEffectOn(host: Host, steps: readonly Step[]): Promise<boolean[]> {
+  const keys = steps.map(sysctlCheckKey);
+  const paths = [...new Set(keys.filter((k): k is string => k !== undefined).map(sysctlProcPath))];
+  const files = paths.length ? await host.readFiles(paths).catch(() => []) : [];
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const modules = new ProbeContext(host, { labels: [] });
+  return Promise.all(steps.map(async (step, i) => {
+    const key = keys[i];
+    if (step.do.kind === 'modprobe') {
+      const f = await moduleFacts(modules, step.do.module).catch(() => undefined);
+      return f?.state === 'loaded' || f?.state === 'builtin';
+    }
+    if (key === undefined) return inEffect(host, step).catch(() => false);
+    const f = byPath.get(sysctlProcPath(key));
+    const value = f?.ok ? f.data.toString('utf8').trim() : undefined;
+    return value !== undefined && isInEffect(step.check!, { exitCode: 0, stdout: value });
+  }));
+}
+
 /**
  * What a step's undo will need, read before its `do` runs (the value a sysctl had, whether a
  * module was loaded), so it can be recorded before the change. Throws StepError when the step

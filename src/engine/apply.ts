@@ -1,7 +1,7 @@
 import type { HostPlan, Plan, Step } from '../core/planner.js';
 import { formatTarget } from '../core/target.js';
 import type { Host } from '../host/host.js';
-import { inEffect, prepareAction, runAction, StepError, undoAction } from './actions.js';
+import { inEffect, prepareAction, runAction, StepError, stepsInEffectOn, undoAction } from './actions.js';
 import type { AppliedStep, HostState, StateStore } from './state.js';
 
 export type Outcome = 'changed' | 'already' | 'skipped' | 'failed' | 'undone' | 'kept';
@@ -40,6 +40,21 @@ interface Done {
 }
 
 /**
+ * Which steps are in effect before anything changes, by step id: one parallel pass per host
+ * (its sysctls in one batched read).
+ * `up` leaves those alone; `up --dry-run` reports them. A check that cannot run counts as not in effect.
+ */
+export async function stepsInEffect(plan: Plan, hosts: ReadonlyMap<string, Host>): Promise<Map<string, boolean>> {
+  const effective = new Map<string, boolean>();
+  await Promise.all(plan.hosts.map(async (hp) => {
+    const host = hosts.get(hp.name)!;
+    const flags = await stepsInEffectOn(host, hp.steps);
+    hp.steps.forEach((s, i) => effective.set(s.id, flags[i]!));
+  }));
+  return effective;
+}
+
+/**
  * `up`: runs every host's steps in order. A step already in effect is left alone (so a second
  * run changes nothing); a failing step undoes everything this run changed, on every host, in
  * reverse order. The record of what changed is saved after every step.
@@ -54,14 +69,10 @@ export async function applyPlan(plan: Plan, hosts: ReadonlyMap<string, Host>, st
     hooks.onStep?.(r);
   };
 
-  // What is in effect before anything changes: one parallel pass per host.
-  const effective = new Map<string, boolean>();
-  await Promise.all(plan.hosts.map(async (hp) => {
-    const host = hosts.get(hp.name)!;
-    before.set(hp.name, await store.load(tunnel, formatTarget(hp.target)));
-    const flags = await Promise.all(hp.steps.map((s) => inEffect(host, s).catch(() => false)));
-    hp.steps.forEach((s, i) => effective.set(s.id, flags[i]!));
-  }));
+  const [effective] = await Promise.all([
+    stepsInEffect(plan, hosts),
+    Promise.all(plan.hosts.map(async (hp) => before.set(hp.name, await store.load(tunnel, formatTarget(hp.target))))),
+  ]);
 
   for (const hp of plan.hosts) {
     const host = hosts.get(hp.name)!;

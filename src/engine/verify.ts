@@ -9,6 +9,8 @@ import { rootCause, type PathFacts, type RootCause, type Stage } from '../core/r
 import { countEcho, greByDestination, judgeDirection, labelsOf } from '../core/verdict.js';
 import { EchoTally } from './echo-tally.js';
 import { pathFacts } from './path-facts.js';
+import { readTunnelPresence } from './tunnel-presence.js';
+import { presenceCause } from '../core/tunnel-presence.js';
 import type { Host } from '../host/host.js';
 import { runtimeDir } from '../host/runtime-dir.js';
 
@@ -54,6 +56,8 @@ export interface VerifyResult {
   readonly directions: readonly DirectionResult[];
   /** Per host: tcpdump's own counts, and the packets decoded from its file (equal to `captured` when nothing was lost). */
   readonly captures: readonly { host: string; iface: string; captured?: number; droppedByKernel?: number; decoded: number }[];
+  /** What verify did not run, and why (a tunnel that is not configured, a direction where nothing crossed). */
+  readonly skipped: readonly { readonly what: 'captures' | 'pings' | 'mtu'; readonly direction?: string; readonly reason: string }[];
   readonly durationMs: number;
 }
 
@@ -65,6 +69,8 @@ export interface VerifyOptions {
   readonly log?: (line: string) => void;
   /** Aborted (Ctrl-C, SIGTERM): pings stop, captures stop and are removed, and verify throws the reason. */
   readonly signal?: AbortSignal;
+  /** The command that configures the tunnel, named as the fix when it is not configured (default `mplsgre up FILE`). */
+  readonly upCommand?: string;
 }
 
 async function ping(host: Host, from: HostSpec, to: HostSpec, count: number, interval: number, signal: AbortSignal | undefined): Promise<{ summary: PingSummary | undefined; stderr: string }> {
@@ -197,6 +203,12 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
   const started = performance.now();
   const [a, b] = topo.hosts;
   const hostOf = (h: HostSpec): Host => hosts.get(h.name)!;
+  const upFix = opts.upCommand ?? 'mplsgre up FILE';
+  // Each end's tunnel, address and route first: on a tunnel that is not there no packet can
+  // mean anything, and the hosts' own state names the cause with certainty.
+  const presence = await Promise.all([a, b].map((h) => readTunnelPresence(hostOf(h), h.name, topo.tunnel.name, h.overlay, topo.tunnel.overlay)));
+  const absent = presence.map((p) => (p ? presenceCause(p, upFix) : undefined));
+  if (absent.some(Boolean)) return unconfigured(topo, absent, opts.count, started);
   const dir = await mkdtemp(join(runtimeDir(), 'mplsgre-verify-'));
   const sniffers: { host: string; s: Sniffer }[] = [];
   const watched = new Map<string, WatchedCapture>();
@@ -234,8 +246,10 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     await settle([...watched.values()], arrived, 1_000);
     interrupted();
     const stopped = await Promise.all(sniffers.map(async (x) => ({ host: x.host, ...(await x.s.stop()) })));
+    // A probe means something only where the pings crossed: elsewhere its sizes would all fail.
+    const crossed = pings.map((p) => (p.summary?.received ?? 0) > 0);
     const [mtus] = await Promise.all([
-      opts.mtu ? Promise.all([[a, b], [b, a]].map(([from, to]) => probeMtu(hostOf(from!), from!, to!, topo.tunnel.name))) : Promise.resolve([]),
+      opts.mtu ? Promise.all([[a, b], [b, a]].map(([from, to], i) => (crossed[i] ? probeMtu(hostOf(from!), from!, to!, topo.tunnel.name) : undefined))) : Promise.resolve([]),
       Promise.all([...watched.values()].map((c) => c.poll(true))),
     ]);
     interrupted();
@@ -296,6 +310,7 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
         ...(s.droppedByKernel !== undefined ? { droppedByKernel: s.droppedByKernel } : {}),
         decoded: watched.get(s.host)!.tally.decoded,
       })),
+      skipped: opts.mtu ? ([[a, b], [b, a]] as const).flatMap(([from, to], i) => (crossed[i] ? [] : [{ what: 'mtu' as const, direction: `${from.name}->${to.name}`, reason: 'no echo request crossed: a size probe could not tell the MTU' }])) : [],
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
@@ -303,4 +318,27 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     await Promise.all([...watched.values()].map((c) => c.close().catch(() => undefined)));
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The result when an end's tunnel is not configured: each direction names the cause at its
+ * sender (else at its receiver), and no capture, ping or MTU probe runs.
+ */
+function unconfigured(topo: Topology, causes: readonly (RootCause | undefined)[], count: number, started: number): VerifyResult {
+  const [a, b] = topo.hosts;
+  const at = (first: 0 | 1): { host: HostSpec; rc: RootCause } => {
+    const i = causes[first] ? first : 1 - first;
+    return { host: topo.hosts[i]!, rc: causes[i]! };
+  };
+  const directions = ([[a, b, at(0)], [b, a, at(1)]] as const).map(([from, to, { host, rc }]): DirectionResult => ({
+    from: from.name, to: to.name, label: from.label, sent: 0, received: 0, labelsSeen: [], requestLabels: {}, onWireInGre: 0, repliesInGre: 0,
+    ok: false, stage: 'not_configured', cause: rc.id, explanation: `nothing sent: the tunnel is not configured on ${host.name}`, rootCause: rc,
+  }));
+  const where = [a, b].filter((_, i) => causes[i]).map((h) => h.name).join(' and ');
+  const reason = `the tunnel is not configured on ${where}: nothing can cross it`;
+  return {
+    ok: false, tunnel: topo.tunnel.name, count, directions, captures: [],
+    skipped: [{ what: 'captures', reason }, { what: 'pings', reason }, { what: 'mtu', reason }],
+    durationMs: Math.round(performance.now() - started),
+  };
 }

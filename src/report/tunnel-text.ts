@@ -1,5 +1,6 @@
 import type { DiagnoseReport } from '../commands/diagnose.js';
 import type { ApplyResult, StepReport } from '../engine/apply.js';
+import type { DryRunResult } from '../engine/dry-run.js';
 import type { RemoveResult } from '../engine/remove.js';
 import type { VerifyResult } from '../engine/verify.js';
 import { oneLine, pad } from './check-text.js';
@@ -24,6 +25,20 @@ export function renderApply(r: ApplyResult & { diagnosis?: DiagnoseReport }, sty
   return out.join('\n') + '\n';
 }
 
+/** `up --dry-run`: each step as up would take it now, and the command it would run. */
+export function renderDryRun(r: DryRunResult, file: string, style: Style): string {
+  const out = [`Dry run of mplsgre up ${oneLine(file)}: read from both hosts; nothing was changed and no state record was written.`];
+  for (const s of r.steps) {
+    const label = s.outcome === 'in-effect' ? 'in effect' : 'change';
+    out.push(`  ${paint(style, s.outcome === 'in-effect' ? 'green' : 'yellow', label)}${' '.repeat(11 - label.length)}${pad(s.id, 28)}${oneLine(s.description)}${s.optional && !s.description.includes('optional') ? ' [optional]' : ''}`);
+    if (s.outcome === 'would-change') out.push(`${' '.repeat(41)}$ ${oneLine(s.command)}`);
+  }
+  out.push('', r.wouldChange === 0
+    ? paint(style, 'green', `Nothing to change: all ${r.inEffect} steps already in effect.`)
+    : `up would change ${r.wouldChange} step(s); ${r.inEffect} already in effect.`);
+  return out.join('\n') + '\n';
+}
+
 export function renderRemove(r: RemoveResult, style: Style): string {
   const out = [...r.steps.map(line)];
   if (r.unrecorded.length) out.push(`  no record of an up on ${r.unrecorded.join(', ')}: nothing removed there`);
@@ -40,6 +55,10 @@ export function renderVerify(r: VerifyResult, style: Style): string {
     const rc = d.rootCause;
     return rc ? `${line}\n     cause: ${rc.id ?? 'unknown'} (${rc.confidence}): ${oneLine(rc.explanation)}${rc.evidence.length ? `\n     evidence: ${oneLine(rc.evidence.join('; '))}` : ''}${rc.fix ? `\n     fix: ${oneLine(rc.fix)}` : ''}` : line;
   });
-  out.push('', `${r.ok ? 'Verified' : 'Not verified'} in ${r.durationMs} ms (captures: ${r.captures.map((c) => `${c.host}:${c.iface} ${c.captured ?? '?'} pkts`).join(', ')})`);
+  const skippedAll = r.skipped.filter((s) => !s.direction);
+  if (skippedAll.length) out.push(`skipped: ${skippedAll.map((s) => (s.what === 'mtu' ? 'MTU probes' : s.what)).join(', ')}: ${oneLine(skippedAll[0]!.reason)}`);
+  for (const s of r.skipped.filter((x) => x.direction)) out.push(`skipped: ${s.what === 'mtu' ? 'MTU probes' : s.what} ${s.direction}: ${oneLine(s.reason)}`);
+  const captures = r.captures.length ? ` (captures: ${r.captures.map((c) => `${c.host}:${c.iface} ${c.captured ?? '?'} pkts`).join(', ')})` : '';
+  out.push('', `${r.ok ? 'Verified' : 'Not verified'} in ${r.durationMs} ms${captures}`);
   return out.join('\n') + '\n';
 }

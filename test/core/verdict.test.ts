@@ -11,6 +11,7 @@ const OK: DirectionEvidence = {
 describe('judgeDirection: where the packets stopped', () => {
   const cases: [string, Partial<DirectionEvidence>, string | null, string | null][] = [
     ['all seen', {}, null, null],
+    ['ping sent nothing: not a capture that lost packets', { sent: 0, requestLabels: {}, received: 0 }, 'not_sent', 'request'],
     ['the sender capture missed requests: nothing is judged', { requestLabels: { 100: 3 }, received: 0 }, 'capture_incomplete', null],
     ['requests left unlabelled', { requestLabels: { none: 5 }, greOut: {}, onWireInGre: 0, received: 0 }, 'not_labelled', 'request'],
     ['requests left with another label', { requestLabels: { 200: 5 }, received: 0 }, 'not_labelled', 'request'],

@@ -15,6 +15,8 @@ const NOT_ON_6_1: Record<string, string> = {
 /** Causes no error message shows: verify finds them in the packets (test/kernel/tunnel.kernel.test.ts). */
 const FROM_VERIFY_ONLY: Record<string, string> = {
   route_not_labelled: 'requests leave the sender unlabelled or with another label: seen only in a capture',
+  overlay_address_absent: 'verify reads the host\'s addresses before it sends: no command prints it as an error',
+  overlay_route_absent: 'verify reads the host\'s routes before it sends: no command prints it as an error',
 };
 
 describe('diagnose: knowledge base (meta)', () => {

@@ -94,8 +94,18 @@ export async function tunnelScenarios(input: { root: string }): Promise<{ runs: 
   snapshots.beforeA = await snapshot(nsA);
   snapshots.beforeB = await snapshot(nsB);
   await cli('plan', 'plan', file);
+  // Before up: verify names what is missing; a dry run says what up would change, and changes nothing.
+  await cli('verify-before-up', 'verify', file, '--count', '3');
+  await cli('dry-run-fresh', 'up', file, '--dry-run');
+  snapshots.dryFreshA = await snapshot(nsA);
+  snapshots.dryFreshB = await snapshot(nsB);
+  snapshots.stateAfterDryRun = { files: (await execLocal('ls', ['-A', env.MPLSGRE_STATE_DIR], { timeoutMs: 5_000 })).stdout.trim() };
   await cli('up', 'up', file);
   snapshots.upA = await snapshot(nsA);
+  snapshots.upB = await snapshot(nsB);
+  await cli('dry-run-after-up', 'up', file, '--dry-run');
+  snapshots.dryUpA = await snapshot(nsA);
+  snapshots.dryUpB = await snapshot(nsB);
   await cli('up-again', 'up', file);
   await cli('verify', 'verify', file, '--count', '10');
   // Break one thing at a time, ask verify, put it back exactly.
@@ -108,6 +118,9 @@ export async function tunnelScenarios(input: { root: string }): Promise<{ runs: 
     ['small-underlay-mtu', [['ip', '-n', nsB, 'link', 'set', 'dev', vethB, 'mtu', '1200']], [['ip', '-n', nsB, 'link', 'set', 'dev', vethB, 'mtu', '1500']], []],
     ['wrong-remote', [['ip', '-n', nsA, 'tunnel', 'change', 'foo4', 'mode', 'gre', 'remote', '10.128.100.3', 'local', '10.128.0.2']],
       [['ip', '-n', nsA, 'tunnel', 'change', 'foo4', 'mode', 'gre', 'remote', '10.128.100.2', 'local', '10.128.0.2']], ['--no-mtu']],
+    // The kernel drops the routes through a link set down: mending puts the overlay route back.
+    ['tunnel-down', [['ip', '-n', nsA, 'link', 'set', 'foo4', 'down']],
+      [['ip', '-n', nsA, 'link', 'set', 'foo4', 'up'], ['ip', '-n', nsA, 'route', 'replace', '10.199.0.0/24', 'encap', 'mpls', '100', 'dev', 'foo4']], []],
   ];
   void vethA;
   for (const [name, breakIt, mendIt, extra] of breakages) {

@@ -3,12 +3,13 @@ import { runGuest } from '../support/guest.js';
 import type { ApplyResult } from '../../src/engine/apply.js';
 import type { RemoveResult } from '../../src/engine/remove.js';
 import type { VerifyResult } from '../../src/engine/verify.js';
+import type { DryRunResult } from '../../src/engine/dry-run.js';
 import type { CliRun, Snapshot } from './guest-tunnel.js';
 import { schemaErrors } from '../support/schema.js';
 
 /** The kernel tier for configuration and verification: real CLI, real 6.1 kernel (user-mode Linux). */
 describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
-  this.timeout(300_000);
+  this.timeout(960_000);
   let runs: CliRun[] = [];
   let snaps: Record<string, Snapshot> = {};
   const run = (name: string): CliRun => {
@@ -19,11 +20,11 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
   const result = <T>(name: string): T => (run(name).json as { result: T }).result;
 
   before(async () => {
-    ({ runs, snapshots: snaps } = await runGuest<{ runs: CliRun[]; snapshots: Record<string, Snapshot> }>(new URL('./guest-tunnel.js', import.meta.url), 'tunnelScenarios'));
+    ({ runs, snapshots: snaps } = await runGuest<{ runs: CliRun[]; snapshots: Record<string, Snapshot> }>(new URL('./guest-tunnel.js', import.meta.url), 'tunnelScenarios', 900_000));
   });
 
   it('every --json document (plan, up, verify, down, their failures) matches schema/mplsgre.schema.json', () => {
-    expect(runs.map((r) => r.name)).to.include.members(['plan', 'up', 'up-again', 'verify', 'verify-mended', 'down', 'up-fails']);
+    expect(runs.map((r) => r.name)).to.include.members(['plan', 'verify-before-up', 'dry-run-fresh', 'up', 'dry-run-after-up', 'up-again', 'verify', 'verify-tunnel-down', 'verify-mended', 'down', 'up-fails']);
     for (const r of runs) expect(schemaErrors(r.json), `${r.name} (exit ${r.code})`).to.equal(undefined);
   });
 
@@ -67,6 +68,8 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
     ['pops-other-label', 'B pops 999 instead of 100', 'A->B', 'label_not_routed', /no_reply|not_delivered/],
     ['small-underlay-mtu', 'B\'s underlay MTU 1200', 'A->B', 'mtu_exceeded', /mtu/],
     ['wrong-remote', 'A\'s tunnel remote 10.128.100.3', 'A->B', 'tunnel_endpoint_mismatch', /not_sent_in_gre|wrong_endpoint/],
+    ['tunnel-down', 'A\'s tunnel set down (ip link set foo4 down)', 'A->B', 'device_down', /not_configured/],
+    ['tunnel-down', 'A\'s tunnel set down, seen from B', 'B->A', 'device_down', /not_configured/],
   ];
   for (const [name, what, dir, cause, stage] of BROKEN) {
     it(`verify with ${what}: exit 1, ${dir} fails, cause ${cause}`, () => {
@@ -81,6 +84,55 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
       expect(d.rootCause?.fix).to.be.a('string').and.not.empty;
     });
   }
+
+  it('verify before up: exit 1, each direction names the absent tunnel with certainty, fix mplsgre up FILE, no MTU probe', () => {
+    const r = result<VerifyResult>('verify-before-up');
+    expect(run('verify-before-up').code, run('verify-before-up').stderr).to.equal(1);
+    expect(r.directions.map((d) => [d.from, d.stage, d.cause, d.rootCause?.confidence])).to.deep.equal([
+      ['A', 'not_configured', 'interface_missing', 'certain'], ['B', 'not_configured', 'interface_missing', 'certain'],
+    ]);
+    for (const d of r.directions) {
+      expect(d.rootCause?.fix).to.match(/^mplsgre up \S+seed\.yaml$/);
+      expect(d.rootCause?.evidence).to.deep.equal([`${d.from}: /sys/class/net/foo4: absent`]);
+      expect(d.sent).to.equal(0);
+      expect(d.mtu).to.equal(undefined);
+    }
+    expect(r.skipped.map((s) => s.what)).to.deep.equal(['captures', 'pings', 'mtu']);
+  });
+
+  it('verify with the tunnel set down after up: named as down from the host\'s flags, and no MTU probe', () => {
+    const r = result<VerifyResult>('verify-tunnel-down');
+    expect(r.directions.every((d) => d.mtu === undefined)).to.equal(true);
+    expect(r.directions[0]!.rootCause?.evidence.join(' ')).to.match(/^A: \/sys\/class\/net\/foo4\/flags=0x[0-9a-f]+ \(no IFF_UP\)$/);
+    expect(r.skipped.map((s) => s.what)).to.include('mtu');
+  });
+
+  it('up --dry-run on fresh namespaces: every step would change; nothing changed on the hosts, no state record written', () => {
+    expect(run('dry-run-fresh').code, run('dry-run-fresh').stderr).to.equal(0);
+    const r = result<DryRunResult>('dry-run-fresh');
+    expect(r.dryRun).to.equal(true);
+    // Modules are kernel-wide: this guest may have loaded them for an earlier test.
+    // createLabNetwork brings lo up, as on a real host: that step is in effect.
+    expect(r.steps.filter((s) => s.id.endsWith('.link.lo_up')).map((s) => s.outcome)).to.deep.equal(['in-effect', 'in-effect']);
+    const nonModule = r.steps.filter((s) => !s.id.includes('.module.') && !s.id.endsWith('.link.lo_up'));
+    expect(nonModule.length).to.be.greaterThan(10);
+    expect(nonModule.filter((s) => s.outcome !== 'would-change').map((s) => s.id)).to.deep.equal([]);
+    expect(r.wouldChange + r.inEffect).to.equal(r.steps.length);
+    expect(snaps.dryFreshA).to.deep.equal(snaps.beforeA);
+    expect(snaps.dryFreshB).to.deep.equal(snaps.beforeB);
+    expect(snaps.stateAfterDryRun).to.deep.equal({ files: '' });
+  });
+
+  it('up --dry-run after up: every step is in effect, and the hosts are as up left them', () => {
+    expect(run('dry-run-after-up').code, run('dry-run-after-up').stderr).to.equal(0);
+    const r = result<DryRunResult>('dry-run-after-up');
+    // An optional step up could not take (skipped) stays to be changed; every other is in effect.
+    const skipped = result<ApplyResult>('up').steps.filter((s) => s.outcome === 'skipped').map((s) => s.id);
+    expect(r.steps.filter((s) => s.outcome !== 'in-effect').map((s) => s.id)).to.deep.equal(skipped);
+    expect(r.inEffect).to.equal(result<ApplyResult>('up').steps.length - skipped.length);
+    expect(snaps.dryUpA).to.deep.equal(snaps.upA);
+    expect(snaps.dryUpB).to.deep.equal(snaps.upB);
+  });
 
   it('strict rp_filter: the requests were labelled and crossed in GRE, and nothing claims success', () => {
     const ab = result<VerifyResult>('verify-rp-strict').directions[0]!;
