@@ -1,6 +1,7 @@
 import type { CheckReport } from '../commands/check.js';
 import type { Status } from '../core/check.js';
 import { paint, type Style } from './style.js';
+import { drawTable } from './table.js';
 
 const STATUS_COLOR: Record<Status, 'green' | 'yellow' | 'red' | 'dim' | 'magenta'> = {
   pass: 'green', warn: 'yellow', fail: 'red', skip: 'dim', error: 'magenta',
@@ -24,11 +25,9 @@ export function verdictLine(r: CheckReport): string {
 
 /** The table people read: CHECK STATUS DETAIL, then the verdict and the fixes. */
 export function renderCheckTable(r: CheckReport, style: Style): string {
-  const idWidth = Math.max(5, ...r.checks.map((c) => c.id.length)) + 2;
   const lines = [
     `${r.target} (${oneLine(r.hostname)}), kernel ${oneLine(r.kernel ?? 'unknown')}`,
-    `${pad('CHECK', idWidth)}${pad('STATUS', 8)}DETAIL`,
-    ...r.checks.map((c) => `${pad(c.id, idWidth)}${paint(style, STATUS_COLOR[c.status], pad(c.status, 8))}${oneLine(c.summary)}`),
+    ...drawTable(r.checks.map((c) => [c.id, paint(style, STATUS_COLOR[c.status], c.status), oneLine(c.summary)]), { head: ['CHECK', 'STATUS', 'DETAIL'] }),
     '',
     paint(style, r.ready ? 'green' : 'red', verdictLine(r)),
   ];
