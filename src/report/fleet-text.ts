@@ -28,7 +28,7 @@ const summaryLine = (r: FleetReport): string => {
 
 /**
  * Hosts x checks: one row per host, one column per check (its id without the family). An
- * unreachable host's error spans the check columns, wrapped to their width.
+ * unreachable host's error spans the check columns, on its host's line (one line per host, for grep).
  */
 export function renderFleetTable(r: FleetReport, style: Style): string {
   const ids = checkIds(r.hosts);
@@ -45,8 +45,9 @@ export function renderFleetTable(r: FleetReport, style: Style): string {
     });
     return [h.target, paint(style, h.ready ? 'green' : 'red', h.ready ? 'yes' : 'no'), ...cells];
   });
-  // The check columns keep the width of their own cells (at least 4: FAIL, warn); a spanning error wraps.
-  const widths = [null, null, ...cols.map((c) => Math.max(4, c.length) + 2)];
+  // The check columns keep the width of their own cells (at least 4: FAIL, warn); a spanning
+  // error widens only the last one, whose trailing blanks are cut.
+  const widths = [null, null, ...cols.slice(0, -1).map((c) => Math.max(4, c.length) + 2), null];
   const lines = drawTable(rows, { head: ['TARGET', 'READY', ...(cols.length ? cols : [''])], ...(ids.length > 1 ? { widths } : {}) });
   lines.push('', summaryLine(r));
   return lines.join('\n') + '\n';

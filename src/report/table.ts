@@ -17,7 +17,7 @@ const BARE = Object.fromEntries(
   ['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left', 'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid', 'middle'].map((k) => [k, '']),
 );
 
-/** A cell spanning columns; long text wraps at word boundaries within them. */
+/** A cell spanning columns. */
 export interface Span {
   readonly content: string;
   readonly colSpan: number;
@@ -40,7 +40,7 @@ export function drawTable(rows: readonly (readonly (string | Span)[])[], opts: T
   if (!Table) throw new Error('drawTable: await loadTables() first');
   const t = new Table({
     ...(opts.head ? { head: [...opts.head] } : {}),
-    ...(opts.widths ? { colWidths: [...opts.widths], wordWrap: true, wrapOnWordBoundary: true } : {}),
+    ...(opts.widths ? { colWidths: [...opts.widths] } : {}),
     chars: BARE,
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2, compact: true },
   });
