@@ -35,6 +35,8 @@ function alive(pid: number): boolean {
 
 /** A shell that starts a grandchild, prints its pid and waits for it. */
 const FORKS = ['-c', 'sleep 60 & echo $!; wait'];
+/** The same, printing the grandchild's pid on stderr. */
+const FORKS_PID_ON_STDERR = 'sleep 60 & echo $! >&2; wait';
 
 describe('execLocal and startLocal: the process tree', () => {
   it('a timeout kills the whole tree: a grandchild holding the output open ends with its parent', async () => {
@@ -47,7 +49,7 @@ describe('execLocal and startLocal: the process tree', () => {
 
   it('an abort ends the whole tree with SIGTERM', async () => {
     const ac = new AbortController();
-    const p = execLocal('sh', ['-c', 'sleep 60 & echo $! > /dev/stderr; wait'], { timeoutMs: 10_000, signal: ac.signal });
+    const p = execLocal('sh', ['-c', FORKS_PID_ON_STDERR], { timeoutMs: 10_000, signal: ac.signal });
     await new Promise((r) => setTimeout(r, 300));
     ac.abort();
     const r = await p;
