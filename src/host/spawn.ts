@@ -38,6 +38,21 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals | number): bo
   }
 }
 
+/**
+ * A terminal's Ctrl-C (or a SIGTERM, SIGHUP to this process) no longer reaches the groups by
+ * itself: it is passed on to each, as the terminal would have. Then, if nobody else handles the
+ * signal, this process dies by it, as it would have without the handler.
+ */
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let forwarding = false;
+
+function forward(signal: NodeJS.Signals): void {
+  for (const p of running) killGroup(p, signal);
+  for (const s of FORWARDED) process.off(s, forward);
+  forwarding = false;
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
 function ownGroup(sub: ResultPromise, fallbackSignal: NodeJS.Signals): void {
   const pid = sub.pid;
   if (pid === undefined) return;
@@ -48,6 +63,10 @@ function ownGroup(sub: ResultPromise, fallbackSignal: NodeJS.Signals): void {
   };
   sub.kill = groupKill as ResultPromise['kill'];
   running.add(pid);
+  if (!forwarding) {
+    forwarding = true;
+    for (const s of FORWARDED) process.on(s, forward);
+  }
   if (!exitHook) {
     exitHook = true;
     process.once('exit', () => {
@@ -135,6 +154,7 @@ export function startLocal(file: string, args: readonly string[], opts: StartOpt
   };
   let pid: number | undefined;
   let exited = false;
+  let live: ResultPromise | undefined;
   const sub = loadExeca().then((execa) => {
     const s = execa(file, args, {
       ...base,
@@ -144,6 +164,7 @@ export function startLocal(file: string, args: readonly string[], opts: StartOpt
     });
     ownGroup(s, 'SIGKILL');
     pid = s.pid;
+    live = s;
     const out = new TextDecoder();
     const err = new TextDecoder();
     s.stdout?.on('data', (d: Buffer) => feed(out.decode(d, { stream: true }), 'out'));
@@ -186,7 +207,8 @@ export function startLocal(file: string, args: readonly string[], opts: StartOpt
       });
     },
     async stop(signal = 'SIGTERM') {
-      const { s } = await sub;
+      // At once when the process runs: a signal handler that stops it may end this process next.
+      const s = live ?? (await sub).s;
       if (!exited) s.kill(signal);
       return done;
     },
