@@ -3,6 +3,8 @@
  *  (a) the probe engine in-process (checkCommand on this machine);
  *  (b) the whole CLI process against bare `node -e 0`, interleaved in one run: the budget is
  *      CLI <= 1.3x bare node, so start-up must stay close to node's own;
+ *      MPLSGRE_BENCH_BASELINE=/other/checkout/bin/mplsgre.js adds that build's CLI to the same
+ *      rounds, so two builds compare under one load;
  *  (d) ~20 small /proc reads, readFileSync (what LocalHost does) against fs.promises.readFile.
  * Prints numbers only; nothing here asserts a time.
  */
@@ -114,10 +116,15 @@ function processes(rounds: number, warmup: number): void {
     { name: 'node -e 0', argv: ['-e', '0'], env: warm, samples: [] as number[] },
     { name: `MPLSGRE_TOOL_CACHE=off node bin/mplsgre.js ${CLI_ARGS.join(' ')}`, argv: [CLI, ...CLI_ARGS], env: off, samples: [] as number[] },
   ];
+  const baseline = process.env.MPLSGRE_BENCH_BASELINE;
+  // A cache folder of its own: a build drops the code caches of other bundles from its folder.
+  const baseDir = baseline ? mkdtempSync(join(tmpdir(), 'mplsgre-bench-cache-')) : undefined;
+  if (baseline) variants.push({ name: `baseline ${baseline} ${CLI_ARGS.join(' ')}`, argv: [baseline, ...CLI_ARGS], env: { ...process.env, MPLSGRE_CACHE_DIR: baseDir! }, samples: [] as number[] });
   try {
     measure(variants, rounds, warmup);
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
+    if (baseDir) rmSync(baseDir, { recursive: true, force: true });
   }
 }
 
@@ -138,13 +145,14 @@ function measure(variants: { name: string; argv: string[]; env: NodeJS.ProcessEn
   console.table(all.map(({ name, s }) => ({
     process: name, 'mean ms': ms(s.mean), 'median ms': ms(s.median), 'p95 ms': ms(s.p95), 'min ms': ms(s.min), 'max ms': ms(s.max), runs: String(rounds),
   })));
-  const [check, version, bare, cold] = all.map((a) => a.s) as [Stats, Stats, Stats, Stats];
+  const [check, version, bare, cold, base] = all.map((a) => a.s) as [Stats, Stats, Stats, Stats, Stats | undefined];
   const budget = 1.3;
   const mean = check.mean / bare.mean;
   const median = check.median / bare.median;
   console.log(`check / bare node: mean ${mean.toFixed(2)}x, median ${median.toFixed(2)}x (budget <= ${budget}x: ${median <= budget && mean <= budget ? 'within' : 'OVER'})`);
   console.log(`--version / bare node: mean ${(version.mean / bare.mean).toFixed(2)}x, median ${(version.median / bare.median).toFixed(2)}x`);
   console.log(`over bare node, median: start-up ${ms(version.median - bare.median)} ms, probes ${ms(check.median - version.median)} ms`);
+  if (base) console.log(`baseline check / bare node: mean ${(base.mean / bare.mean).toFixed(2)}x, median ${(base.median / bare.median).toFixed(2)}x; this build / baseline, median ${(check.median / base.median).toFixed(2)}x`);
   console.log(`caches off / bare node: median ${(cold.median / bare.median).toFixed(2)}x; caches save ${ms(cold.median - check.median)} ms a run`);
 }
 

@@ -5,6 +5,7 @@ import { parse, str } from './cli/parse.js';
 import { ExitCode, MplsgreError, UsageError } from './core/errors.js';
 import { nearest } from './core/suggest.js';
 import { styleFor } from './report/style.js';
+import { loadTables } from './report/table.js';
 
 /** Subcommands load lazily: `check` must not pay for the modules of `lab`. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
@@ -99,6 +100,8 @@ export async function main(argv: readonly string[], io: CliStreams = { stdout: p
 
 async function emit(command: string, outcome: CliOutcome, format: string, out: string | undefined, io: CliStreams): Promise<void> {
   const style = { color: !out && styleFor(io.stdout).color };
+  // The terminal formats draw with cli-table3, loaded only for them (src/report/table.ts).
+  if (format === 'table' || format === 'text') await loadTables();
   const text = format === 'json' ? jsonDocument(command, outcome.result, null) : outcome.render[format]!(style);
   if (out) await writeAtomic(out, text);
   else io.stdout.write(text);

@@ -1,5 +1,5 @@
-import type { ExecOptions, ExecResult } from './host.js';
-import { execLocal } from './spawn.js';
+import type { ExecResult } from './host.js';
+import { execVersionQuery } from './spawn-light.js';
 
 const started = new Map<string, Promise<ExecResult>>();
 const key = (file: string, args: readonly string[]): string => [file, ...args].join('\0');
@@ -9,8 +9,8 @@ const key = (file: string, args: readonly string[]): string => [file, ...args].j
  * child runs while Node compiles them. Only for commands whose output cannot depend on when
  * they run within one invocation (tool versions).
  */
-export function prefetch(file: string, args: readonly string[], opts?: ExecOptions): void {
-  if (!started.has(key(file, args))) started.set(key(file, args), execLocal(file, args, opts));
+export function prefetch(file: string, args: readonly string[], opts: { readonly timeoutMs: number }): void {
+  if (!started.has(key(file, args))) started.set(key(file, args), execVersionQuery(file, args, opts.timeoutMs));
 }
 
 /** The prefetched result for exactly this argv, once; undefined when none was started. */

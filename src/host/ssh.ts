@@ -216,7 +216,9 @@ export class SshHost implements Host {
     void bg.done.then(() => (exited = true));
     return {
       argv: [file, ...args],
-      pid: bg.pid,
+      get pid() {
+        return bg.pid;
+      },
       done: bg.done,
       waitForLine: (re, ms) => bg.waitForLine(re, ms),
       stop: async (signal: NodeJS.Signals = 'SIGTERM') => {

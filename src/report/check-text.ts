@@ -22,7 +22,13 @@ export function verdictLine(r: CheckReport): string {
   return r.ready ? `Ready${parts.length ? ` (${parts.join(', ')})` : ''}: ${t.pass} passed.` : `Not ready: ${parts.join(', ')}.`;
 }
 
-/** The table people read: CHECK STATUS DETAIL, then the verdict and the fixes. */
+/**
+ * The table people read: CHECK STATUS DETAIL, then the verdict and the fixes. Drawn by hand, not
+ * with cli-table3 like the other terminal tables (src/report/table.ts): cli-table3 measures every
+ * cell with string-width, which builds its ANSI and emoji regular expressions on each call, and
+ * that cost `mplsgre check` ~49 million instructions, 9% of the whole process (callgrind; README
+ * "Start-up cost"). The layout is the same: a test holds the two to it (test/report/table.test.ts).
+ */
 export function renderCheckTable(r: CheckReport, style: Style): string {
   const idWidth = Math.max(5, ...r.checks.map((c) => c.id.length)) + 2;
   const lines = [

@@ -2,8 +2,9 @@ import type { FleetHost, FleetReport } from '../commands/fleet.js';
 import { fleetExitCode } from '../commands/fleet.js';
 import type { Status } from '../core/check.js';
 import { mdCell } from './check-markdown.js';
-import { oneLine, pad, verdictLine } from './check-text.js';
+import { oneLine, verdictLine } from './check-text.js';
 import { paint, type Style } from './style.js';
+import { drawTable, type Span } from './table.js';
 
 const CELL: Record<Status, [string, 'green' | 'yellow' | 'red' | 'dim' | 'magenta']> = {
   pass: ['ok', 'green'], warn: ['warn', 'yellow'], fail: ['FAIL', 'red'], skip: ['-', 'dim'], error: ['ERR', 'magenta'],
@@ -25,27 +26,29 @@ const summaryLine = (r: FleetReport): string => {
     `(${(r.durationMs / 1000).toFixed(1)} s, concurrency ${r.concurrency}, exit ${fleetExitCode(r)})`;
 };
 
-/** Hosts x checks: one row per host, one column per check (its id without the family). */
+/**
+ * Hosts x checks: one row per host, one column per check (its id without the family). An
+ * unreachable host's error spans the check columns, on its host's line (one line per host, for grep).
+ */
 export function renderFleetTable(r: FleetReport, style: Style): string {
   const ids = checkIds(r.hosts);
   const cols = ids.map((id) => id.slice(id.indexOf('.') + 1));
-  const widths = cols.map((c) => Math.max(4, c.length) + 2);
-  const tw = Math.max(6, ...r.hosts.map((h) => [...h.target].length)) + 2;
-  const sorted = failingFirst(r.hosts);
-  const lines = [`${pad('TARGET', tw)}${pad('READY', 7)}${cols.map((c, i) => pad(c, widths[i]!)).join('')}`.trimEnd()];
-  for (const h of sorted) {
+  const rows = failingFirst(r.hosts).map((h): (string | Span)[] => {
     if (!h.reachable) {
-      lines.push(`${pad(h.target, tw)}${paint(style, 'magenta', pad('-', 7))}${h.timedOut ? 'timed out' : 'unreachable'}: ${oneLine(h.error)}`);
-      continue;
+      const why = `${h.timedOut ? 'timed out' : 'unreachable'}: ${oneLine(h.error)}`;
+      return [h.target, paint(style, 'magenta', '-'), ids.length > 1 ? { content: why, colSpan: ids.length } : why];
     }
     const byId = new Map(h.checks.map((c) => [c.id, c.status]));
-    const cells = ids.map((id, i) => {
+    const cells = ids.map((id) => {
       const s = byId.get(id);
-      const [text, color] = s ? CELL[s] : ['', 'dim' as const];
-      return paint(style, color, pad(text, widths[i]!));
+      return s ? paint(style, CELL[s][1], CELL[s][0]) : '';
     });
-    lines.push(`${pad(h.target, tw)}${paint(style, h.ready ? 'green' : 'red', pad(h.ready ? 'yes' : 'no', 7))}${cells.join('')}`.trimEnd());
-  }
+    return [h.target, paint(style, h.ready ? 'green' : 'red', h.ready ? 'yes' : 'no'), ...cells];
+  });
+  // The check columns keep the width of their own cells (at least 4: FAIL, warn); a spanning
+  // error widens only the last one, whose trailing blanks are cut.
+  const widths = [null, null, ...cols.slice(0, -1).map((c) => Math.max(4, c.length) + 2), null];
+  const lines = drawTable(rows, { head: ['TARGET', 'READY', ...(cols.length ? cols : [''])], ...(ids.length > 1 ? { widths } : {}) });
   lines.push('', summaryLine(r));
   return lines.join('\n') + '\n';
 }

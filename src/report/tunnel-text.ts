@@ -5,18 +5,19 @@ import type { RemoveResult } from '../engine/remove.js';
 import type { VerifyResult } from '../engine/verify.js';
 import { oneLine, pad } from './check-text.js';
 import { paint, type Style } from './style.js';
+import { drawTable } from './table.js';
 
-const line = (s: StepReport): string => `  ${pad(s.outcome, 8)}${pad(s.id, 28)}${oneLine(s.detail ?? s.description)}`;
-/** A failed step's message is said once, in the failure line below the steps. */
-const stepLine = (s: StepReport): string => (s.outcome === 'failed' ? line({ ...s, detail: undefined }) : line(s));
+/** Steps as a table under their heading: OUTCOME, step id, what it did. A failed step's message is said once, in the failure line below the steps. */
+const steps = (list: readonly StepReport[]): string[] =>
+  drawTable(list.map((s) => [s.outcome, s.id, oneLine((s.outcome === 'failed' ? undefined : s.detail) ?? s.description)]), { indent: '  ' });
 
 export function renderApply(r: ApplyResult & { diagnosis?: DiagnoseReport }, style: Style): string {
-  const out = [...r.steps.map(stepLine)];
+  const out = steps(r.steps);
   if (r.ok) {
     out.push('', paint(style, 'green', r.changed === 0 ? `Nothing changed: all ${r.already} steps already in effect.` : `Up: ${r.changed} changed, ${r.already} already in effect.`));
   } else {
     out.push('', paint(style, 'red', `Failed at ${r.failure!.step} on ${r.failure!.host}: ${oneLine(r.failure!.message)}`));
-    if (r.rolledBack.length) out.push(`Rolled back ${r.rolledBack.length} step(s), newest first:`, ...r.rolledBack.map(line));
+    if (r.rolledBack.length) out.push(`Rolled back ${r.rolledBack.length} step(s), newest first:`, ...steps(r.rolledBack));
     else out.push('Nothing had been changed: no step of this run made a change before the failure, so there was nothing to roll back.');
     const top = r.diagnosis?.findings[0]?.causes[0];
     if (top) out.push(`Diagnosis: ${top.id} (${top.confidence}): ${oneLine(top.explanation)}`, `  fix: ${oneLine(top.fix)}`);
@@ -40,7 +41,7 @@ export function renderDryRun(r: DryRunResult, file: string, style: Style): strin
 }
 
 export function renderRemove(r: RemoveResult, style: Style): string {
-  const out = [...r.steps.map(line)];
+  const out = steps(r.steps);
   if (r.unrecorded.length) out.push(`  no record of an up on ${r.unrecorded.join(', ')}: nothing removed there`);
   out.push('', r.ok ? paint(style, 'green', `Down: ${r.undone} step(s) undone.`) : paint(style, 'red', 'Down incomplete: the failed steps stay recorded; run down again.'));
   return out.join('\n') + '\n';

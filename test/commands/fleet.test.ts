@@ -11,6 +11,7 @@ import { createSshLab, type SshLab } from '../support/sshd.js';
 import { replayFleet, UNREACHABLE_ERROR } from '../support/replay-fleet.js';
 import { fleetCommand, type FleetHost } from '../../src/commands/fleet.js';
 import { fleetRenderers } from '../../src/cli/fleet.js';
+import { loadTables } from '../../src/report/table.js';
 import { parseProm } from '../report/support/prom.js';
 import { elements, parseXml, textOf } from '../report/support/xml.js';
 import { main } from '../../src/cli.js';
@@ -73,6 +74,7 @@ describe('mplsgre fleet', () => {
     const rank = (h: FleetHost): number => (!h.reachable ? 0 : h.ready ? 2 : 1);
     const byTarget = (): Map<string, FleetHost> => new Map(report.hosts.map((h) => [h.target, h]));
     before(async () => {
+      await loadTables();
       const fleet = replayFleet(14, { unreachableEvery: 5 });
       report = await fleetCommand({ entries: fleet.entries, connect: fleet.connect, concurrency: 4, timeoutMs: 60_000, labels: [], failOn: 'fail' });
       render = fleetRenderers(report);

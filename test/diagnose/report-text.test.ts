@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import { ReplayHost } from '../../src/host/replay.js';
 import { renderDiagnoseText } from '../../src/report/diagnose-text.js';
+import { loadTables } from '../../src/report/table.js';
 import { loadTranscript, replayDiagnosis } from './fixtures.js';
 
 describe('diagnose: text for people', () => {
+  before(loadTables);
   it('one message: cause, explanation, evidence, fix (recorded fresh user-mode Linux 6.1)', async () => {
     const fx = loadTranscript('fresh-mpls-route-add');
     const r = await diagnoseCommand({

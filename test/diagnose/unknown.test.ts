@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import { ReplayHost } from '../../src/host/replay.js';
 import { renderDiagnoseText } from '../../src/report/diagnose-text.js';
+import { loadTables } from '../../src/report/table.js';
 import { CHECKS } from '../../checks/index.js';
 import { loadFacts } from '../support/fixtures.js';
 
@@ -9,6 +10,7 @@ import { loadFacts } from '../support/fixtures.js';
 const seed = (): ReplayHost => new ReplayHost(loadFacts('uml-seed'), 'netns:A');
 
 describe('diagnose: a message it does not know', () => {
+  before(loadTables);
   it('says so, and includes the result of check on the same host', async () => {
     const host = seed();
     const r = await diagnoseCommand({ host, input: { kind: 'message', text: 'foo4: something went sideways' }, iface: 'foo4', labels: [100, 101] });
