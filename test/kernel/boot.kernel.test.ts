@@ -5,6 +5,7 @@ import { chmod, cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCommand, type CheckReport } from '../../src/commands/check.js';
+import type { StatusReport } from '../../src/core/status.js';
 import type { VerifyResult } from '../../src/engine/verify.js';
 import { ReplayHost, type Recording } from '../../src/host/replay.js';
 import { copyRoot, ensureDebianRoot } from '../../src/host/debian-root.js';
@@ -14,7 +15,8 @@ import { ROOT } from '../support/fixtures.js';
 /**
  * Boot persistence proven by real boots: user-mode Linux with systemd as PID 1 on a minimal
  * Debian root (mmdebstrap, cached per machine). Boot 1 installs both ends of the seed; boot 2
- * verifies with nobody having run `up`; uninstall; boot 3 finds nothing of mplsgre.
+ * verifies with nobody having run `up`, and `status` finds what the units made in effect, then a
+ * label route deleted behind its back; uninstall; boot 3 finds nothing of mplsgre.
  * MPLSGRE_BOOT_LOGS=DIR keeps each boot's console and journal there; MPLSGRE_RECORD_FACTS=1 copies
  * the facts recorded in boot 2 (scripts/record-facts.ts --here) to test/fixtures/facts/.
  */
@@ -53,6 +55,10 @@ verify)
   systemctl show -p Id -p ActiveState -p Result mplsgre-foo4-A.service mplsgre-foo4-B.service >"$OUT/units.txt" 2>&1
   for n in A B; do echo "$n $(ip netns exec $n cat /proc/sys/net/mpls/platform_labels) $(ip netns exec $n cat /proc/sys/net/mpls/conf/foo4/input)"; done >"$OUT/sysctls.txt" 2>&1
   run verify verify ${T}/seed.yaml --json
+  # status against the records the units' up wrote at boot; then drift made behind mplsgre's back
+  run status-boot status ${T}/seed.yaml --json
+  ip -n A -f mpls route del 101 && run status-drift status ${T}/seed.yaml --json
+  ip -n A -f mpls route add 101 dev lo
   run check-A check --netns A --iface foo4 --labels 100,101 --json
   # check's facts as found after this boot, recorded by scripts/record-facts.ts: as installed; with
   # A's installed files moved away (a tunnel up by mplsgre with no unit); with the sysctl.d trap
@@ -202,6 +208,20 @@ describe('kernel tier: boot persistence (install, reboot, verify, uninstall, reb
     const v = (JSON.parse(await read(`${T}/out/verify.json`)) as { result: VerifyResult }).result;
     expect(v.ok).to.equal(true);
     expect(v.directions.map((d) => [d.from, d.to, d.label, d.ok])).to.deep.equal([['A', 'B', 100, true], ['B', 'A', 101, true]]);
+  });
+
+  it('boot 2: status finds everything the units\' up made in effect, then names a label route deleted behind its back', async () => {
+    type Doc = { result: StatusReport };
+    expect(await read(`${T}/out/status-boot.rc`), await read(`${T}/out/status-boot.err`)).to.equal('0\n');
+    const ok = (JSON.parse(await read(`${T}/out/status-boot.json`)) as Doc).result;
+    expect(ok.ok).to.equal(true);
+    expect(ok.hosts.map((h) => [h.host, h.state])).to.deep.equal([['A', 'in effect'], ['B', 'in effect']]);
+    expect(ok.counts).to.include({ missing: 0, changed: 0 });
+    expect(ok.counts.inEffect).to.be.greaterThan(0);
+    expect(await read(`${T}/out/status-drift.rc`), await read(`${T}/out/status-drift.err`)).to.equal('1\n');
+    const drift = (JSON.parse(await read(`${T}/out/status-drift.json`)) as Doc).result;
+    const off = drift.hosts.flatMap((h) => h.objects.filter((o) => o.state !== 'in effect').map((o) => [h.host, o.kind, o.object, o.state]));
+    expect(off).to.deep.equal([['A', 'label-route', '101', 'missing']]);
   });
 
   it('boot 2: check --netns A says boot.persistence pass; the facts recorded there give pass, and warn without the unit or with the sysctl.d trap', async () => {
