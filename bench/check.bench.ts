@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { Bench, type Task } from 'tinybench';
 import { checkCommand } from '../src/commands/check.js';
 import { LocalHost } from '../src/host/local.js';
+import { latencyRow } from './latency-row.js';
 
 /** The repository root, from dist/bench. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,14 +49,7 @@ const PROC_FILES = [
 ];
 
 const ms = (n: number | undefined): string => (n === undefined ? '-' : n.toFixed(3));
-const row = (t: Task): Record<string, string> => ({
-  task: t.name,
-  'mean ms': ms(t.result?.latency.mean),
-  'median ms': ms(t.result?.latency.p50),
-  'p99 ms': ms(t.result?.latency.p99),
-  'min ms': ms(t.result?.latency.min),
-  samples: String(t.result?.latency.samples.length ?? 0),
-});
+const row = (t: Task): Record<string, string> => latencyRow(t, 3);
 
 function failed(bench: Bench): void {
   for (const t of bench.tasks) if (t.result?.error) throw new Error(`${t.name}: ${t.result.error.message}`);

@@ -12,21 +12,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench, type Task } from 'tinybench';
 import { buildSea } from '../scripts/package.js';
+import { latencyRow } from './latency-row.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'bin', 'mplsgre.js');
 const BUNDLE = join(ROOT, 'dist', 'bundle', 'main.cjs');
 const SEA = join(ROOT, 'dist', 'sea', 'mplsgre');
 
-const ms = (n: number | undefined): string => (n === undefined ? '-' : n.toFixed(1));
-const row = (t: Task): Record<string, string> => ({
-  task: t.name,
-  'mean ms': ms(t.result?.latency.mean),
-  'median ms': ms(t.result?.latency.p50),
-  'p99 ms': ms(t.result?.latency.p99),
-  'min ms': ms(t.result?.latency.min),
-  samples: String(t.result?.latency.samples.length ?? 0),
-});
+const row = (t: Task): Record<string, string> => latencyRow(t, 1);
 
 function processTask(file: string, args: string[], env: NodeJS.ProcessEnv): () => void {
   return () => {

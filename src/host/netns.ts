@@ -1,3 +1,4 @@
+import { splitFrames } from './frames.js';
 import type { Background, ExecOptions, ExecResult, FileRead, Host, StartOptions } from './host.js';
 import { readLocal } from './local.js';
 import { execLocal, startLocal } from './spawn.js';
@@ -19,22 +20,13 @@ export const READ_FILES_SCRIPT =
 /** Splits the output of READ_FILES_SCRIPT back into one FileRead per path. */
 export function parseFramedFiles(out: string, nonce: string, paths: readonly string[]): FileRead[] {
   const result: FileRead[] = paths.map((path) => ({ path, ok: false, error: 'ENOENT' }));
-  const marker = `\n${nonce} `;
-  let at = out.indexOf(marker);
-  while (at !== -1) {
-    const next = out.indexOf(marker, at + marker.length);
-    const seg = out.slice(at + marker.length, next === -1 ? out.length : next);
-    const eol = seg.indexOf('\n');
-    const head = seg.slice(0, eol === -1 ? seg.length : eol).split(' ');
+  for (const frame of splitFrames(out, nonce)) {
+    const head = frame.head.split(' ');
     const index = Number(head[1]);
     const path = paths[index];
     if (path !== undefined) {
-      result[index] =
-        head[0] === 'ok'
-          ? { path, ok: true, data: Buffer.from(eol === -1 ? '' : seg.slice(eol + 1), 'utf8') }
-          : { path, ok: false, error: head[2] ?? 'EIO' };
+      result[index] = head[0] === 'ok' ? { path, ok: true, data: Buffer.from(frame.data, 'utf8') } : { path, ok: false, error: head[2] ?? 'EIO' };
     }
-    at = next;
   }
   return result;
 }

@@ -1,3 +1,4 @@
+import { splitFrames } from './frames.js';
 import type { BatchAnswers, ExecResult, FileRead, ReadPlan } from './host.js';
 import { RELEASE_TOKEN } from './host.js';
 
@@ -71,17 +72,10 @@ export function parseBatch(
 ): BatchAnswers {
   const frames = new Map<string, { head: string[]; data: string }>();
   let release = '';
-  const marker = `\n${nonce} `;
-  let at = out.indexOf(marker);
-  while (at !== -1) {
-    const next = out.indexOf(marker, at + marker.length);
-    const seg = out.slice(at + marker.length, next === -1 ? out.length : next);
-    const eol = seg.indexOf('\n');
-    const head = seg.slice(0, eol === -1 ? seg.length : eol).split(' ');
-    const data = eol === -1 ? '' : seg.slice(eol + 1);
-    if (head[0] === 'rel') release = data;
-    else frames.set(`${head[0] === 'ok' || head[0] === 'err' || head[0] === 'tok' ? 'f' : head[0]} ${head[1]}`, { head, data });
-    at = next;
+  for (const frame of splitFrames(out, nonce)) {
+    const head = frame.head.split(' ');
+    if (head[0] === 'rel') release = frame.data;
+    else frames.set(`${head[0] === 'ok' || head[0] === 'err' || head[0] === 'tok' ? 'f' : head[0]} ${head[1]}`, { head, data: frame.data });
   }
   const resolve = (p: string): string => p.replace(RELEASE_TOKEN, release);
   const nf = plan.files.length;

@@ -1,5 +1,6 @@
 import { RELEASE_TOKEN, type ReadPlan } from '../host/host.js';
 import type { ProbeOptions } from './context.js';
+import { MODULE_LISTS, SYSCTL_FILES } from './boot.js';
 import { configCandidates } from './kernel.js';
 import { initstateFile, MODULE_OPTIONS, moduleIndex } from './modules.js';
 import { INTERFACE_FILES, sysctlFile } from './sysctl.js';
@@ -10,7 +11,8 @@ export const HOSTNAME_FILE = '/proc/sys/kernel/hostname';
 
 /**
  * Everything `check` reads and runs on a host, known before it starts, so a host where each
- * command is costly (ssh) answers it in one round trip. Must list every read of the probes the
+ * command is costly (ssh) answers it in one round trip; only boot.persistence's reads that depend
+ * on what this one finds (the interfaces' state records) come after it. Must list every read of the probes the
  * checks use: what it misses is still read, one more round trip each (a test runs every check
  * on a primed context and counts what reaches the host).
  */
@@ -26,6 +28,9 @@ export function checkReadPlan(options: ProbeOptions): ReadPlan {
       sysctlFile('net', 'mpls', 'platform_labels'),
       ...['all', 'lo', ...(iface ? [iface] : [])].map((n) => sysctlFile('net', 'ipv4', 'conf', n, 'rp_filter')),
       ...(iface ? [sysctlFile('net', 'mpls', 'conf', iface, 'input'), ...INTERFACE_FILES.map((f) => `/sys/class/net/${iface}/${f}`)] : []),
+      // boot.persistence's fixed files; the state records of the interfaces it finds depend on
+      // /proc/net/dev, so they are one more read (and what install wrote, one more where a tunnel is recorded)
+      '/proc/net/dev', ...SYSCTL_FILES, ...MODULE_LISTS,
     ],
     commands: Object.entries(VERSION_QUERIES).map(([file, args]) => ({ file, args: [args[0]] as [string], timeoutMs: TOOL_TIMEOUT_MS })),
     modules,

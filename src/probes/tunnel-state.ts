@@ -1,5 +1,6 @@
 import type { LinkFact, MplsRouteFact, StatusReadSpec, TunnelFacts } from '../core/status.js';
 import { sysctlProcPath } from '../core/sysctl-key.js';
+import { splitFrames } from '../host/frames.js';
 import type { Host } from '../host/host.js';
 
 /**
@@ -33,23 +34,16 @@ export interface Section {
 /** Splits STATUS_READ_SCRIPT output into its parts by name. */
 export function parseSections(out: string, nonce: string): Map<string, Section> {
   const parts = new Map<string, Section>();
-  const marker = `\n${nonce} `;
-  let at = out.indexOf(marker);
   let open: string | undefined;
-  while (at !== -1) {
-    const next = out.indexOf(marker, at + marker.length);
-    const seg = out.slice(at + marker.length, next === -1 ? out.length : next);
-    const eol = seg.indexOf('\n');
-    const head = seg.slice(0, eol === -1 ? seg.length : eol);
+  for (const { head, data } of splitFrames(out, nonce)) {
     if (head.startsWith('rc ')) {
       const prev = open === undefined ? undefined : parts.get(open);
       if (open !== undefined && prev) parts.set(open, { body: prev.body, rc: /^rc (\d+)$/.test(head) ? Number(head.slice(3)) : undefined });
       open = undefined;
     } else {
       open = head;
-      parts.set(head, { body: eol === -1 ? '' : seg.slice(eol + 1), rc: undefined });
+      parts.set(head, { body: data, rc: undefined });
     }
-    at = next;
   }
   return parts;
 }

@@ -9,23 +9,13 @@ import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execLocal } from '../../src/host/spawn.js';
-import { ROOT } from '../support/fixtures.js';
+import { as, NOBODY } from '../support/as-user.js';
 import { createSshLab, startSshd, type SshLab } from '../support/sshd.js';
 import type { Background } from '../../src/host/host.js';
 
-const BIN = join(ROOT, 'bin', 'mplsgre.js');
-const NOBODY = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--'];
 const NOBODY_UID = 65534;
 const TUNNEL = `ls${process.pid % 1_000_000}`;
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-async function as(prefix: readonly string[], args: readonly string[], env: Record<string, string>): Promise<Run> {
-  const [file, ...rest] = [...prefix, process.execPath, BIN, ...args];
-  const r = await execLocal(file!, rest, { timeoutMs: 60_000, env });
-  expect(r.spawnError, `${file} did not start`).to.equal(undefined);
-  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** The links, addresses and routes of sshd's namespace: what up on either remote host would change. */
 async function remoteState(netns: string): Promise<string> {

@@ -9,22 +9,13 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execLocal } from '../../src/host/spawn.js';
+import { as, NOBODY } from '../support/as-user.js';
 import { ROOT } from '../support/fixtures.js';
 
-const BIN = join(ROOT, 'bin', 'mplsgre.js');
-const NOBODY = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--'];
 const NO_NET_ADMIN = ['setpriv', '--inh-caps=-all', '--bounding-set=-net_admin', '--'];
 const NS = [`mplsgre-lp-${process.pid}-a`, `mplsgre-lp-${process.pid}-b`];
 const TUNNEL = `lp${process.pid % 1_000_000}`;
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-async function as(prefix: readonly string[], args: readonly string[], env: Record<string, string>): Promise<Run> {
-  const [file, ...rest] = [...prefix, process.execPath, BIN, ...args];
-  const r = await execLocal(file!, rest, { timeoutMs: 60_000, env });
-  expect(r.spawnError, `${file} did not start`).to.equal(undefined);
-  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
-}
 
 async function ip(args: string[]): Promise<string> {
   const r = await execLocal('ip', args, { timeoutMs: 10_000 });

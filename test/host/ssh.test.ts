@@ -129,7 +129,7 @@ describe('SshHost against real sshd in a test namespace', function () {
     expect(remote.ready).to.equal(local.ready);
   });
 
-  it('check over ssh is one remote command: the login shell runs once per host, not once per read (reachability runs none)', async () => {
+  it('check over ssh is one remote command for every read known in advance, one more for the state records of the interfaces found: not one per read (reachability runs none)', async () => {
     const server = await lab!.addServer(2223, { workingShell: { burnMs: 0 } });
     const h = make(2223);
     expect(await h.probeReachable()).to.include({ reachable: true });
@@ -137,12 +137,14 @@ describe('SshHost against real sshd in a test namespace', function () {
     const opts = { labels: [100, 101], iface: 'foo4', ignore: [], failOn: 'fail' as const };
     const [remote, inNs] = await Promise.all([checkCommand({ host: h, ...opts }), checkCommand({ host: new NetnsHost(lab!.netns), ...opts })]);
     const commands = await server.commands!();
-    expect(commands, commands.join('\n')).to.have.length(1);
+    // boot.persistence reads each interface's state record, named by what /proc/net/dev listed
+    expect(commands, commands.join('\n')).to.have.length(2);
     expect(commands[0]).to.contain(BATCH_SCRIPT.slice(0, 60));
+    expect(commands[1]).to.contain('base64 <"$f"');
     expect(remote.checks.map((c) => [c.id, c.status, c.summary])).to.deep.equal(inNs.checks.map((c) => [c.id, c.status, c.summary]));
     // A second probe finds the control master up: still no remote command.
     expect(await h.probeReachable()).to.include({ reachable: true });
-    expect(await server.commands!()).to.have.length(1);
+    expect(await server.commands!()).to.have.length(2);
   });
 
   it('start: output lines arrive; stop ends the remote process too', async () => {
