@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CHECKS } from '../../checks/index.js';
 import { ROOT } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -51,7 +52,7 @@ describe('mplsgre check (CLI)', () => {
     expect(doc.schemaVersion).to.equal(1);
     expect(doc.command).to.equal('check');
     expect(doc.error).to.equal(null);
-    expect(doc.result.checks).to.have.length(11);
+    expect(doc.result.checks.map((c) => c.id)).to.deep.equal(CHECKS.map((c) => c.id));
     for (const c of doc.result.checks) expect(c).to.include.keys('id', 'status', 'summary', 'evidence');
     expect(r.code).to.equal(doc.result.ready ? 0 : 1);
     expect(r.stderr).to.equal('');

@@ -155,8 +155,10 @@ describe('kernel tier: boot persistence (install, reboot, verify, uninstall, reb
     await cp(process.execPath, join(root, M, 'node'));
     await cp(join(ROOT, 'package.json'), join(root, M, 'package.json'));
     await cp(join(ROOT, 'bin'), join(root, M, 'bin'), { recursive: true });
-    // the compiled sources too: scripts/record-facts.ts records check's facts inside the guest
+    // the compiled sources too, with the libraries they import (the bundle carries its own):
+    // scripts/record-facts.ts records check's facts inside the guest
     for (const d of ['bundle', 'src', 'checks', 'scripts']) await cp(join(ROOT, 'dist', d), join(root, M, 'dist', d), { recursive: true });
+    await cp(join(ROOT, 'node_modules'), join(root, M, 'node_modules'), { recursive: true, verbatimSymlinks: true });
     await mkdir(join(root, T, 'out'), { recursive: true });
     await cp(SEED, join(root, T, 'seed.yaml'));
     for (const [name, text] of [['underlay.sh', UNDERLAY], ['step.sh', STEP]] as const) {
