@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plan as makePlan, type Plan } from '../../src/core/planner.js';
@@ -9,12 +8,12 @@ import { applyPlan } from '../../src/engine/apply.js';
 import { dryRunPlan } from '../../src/engine/dry-run.js';
 import { StateStore } from '../../src/engine/state.js';
 import type { ExecOptions, ExecResult, Host } from '../../src/host/host.js';
-import { ReplayHost, type Recording } from '../../src/host/replay.js';
+import { ReplayHost } from '../../src/host/replay.js';
 import { mutatingArgvs } from '../support/faulty-host.js';
-import { ROOT } from '../support/fixtures.js';
+import { loadTunnelState } from '../support/fixtures.js';
 
 /** Recorded by `node dist/scripts/record-facts.js --tunnel-state`: each step's check, read on namespace A. */
-const load = (name: string): Recording => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'tunnel-state', `${name}.json`), 'utf8')) as Recording;
+const load = loadTunnelState;
 
 const SEED = parseTopology(`tunnel: { name: foo4, overlay: 10.199.0.0/24 }
 hosts:

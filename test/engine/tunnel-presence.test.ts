@@ -1,15 +1,13 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseTopology } from '../../src/core/topology.js';
 import { presenceCause } from '../../src/core/tunnel-presence.js';
 import { readTunnelPresence } from '../../src/engine/tunnel-presence.js';
 import { verifyTopology } from '../../src/engine/verify.js';
-import { ReplayHost, type Recording } from '../../src/host/replay.js';
-import { ROOT } from '../support/fixtures.js';
+import { ReplayHost } from '../../src/host/replay.js';
+import { loadTunnelState } from '../support/fixtures.js';
 
 /** Recorded by `node dist/scripts/record-facts.js --tunnel-state`: namespace A of the seed topology. */
-const load = (name: string): Recording => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'tunnel-state', `${name}.json`), 'utf8')) as Recording;
+const load = loadTunnelState;
 
 const SEED = parseTopology(`tunnel: { name: foo4, overlay: 10.199.0.0/24 }
 hosts:

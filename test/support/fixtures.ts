@@ -11,4 +11,9 @@ export function loadFacts(name: string): Recording {
   return JSON.parse(readFileSync(join(FACTS_DIR, `${name}.json`), 'utf8')) as Recording;
 }
 
+/** A recording of what verify and up --dry-run read of a tunnel (scripts/record-facts.ts --tunnel-state). */
+export function loadTunnelState(name: string): Recording {
+  return JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'tunnel-state', `${name}.json`), 'utf8')) as Recording;
+}
+
 export const factNames = (): string[] => readdirSync(FACTS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
