@@ -12,13 +12,19 @@ import { execLocal } from '../../src/host/spawn.js';
 import { as, NOBODY } from '../support/as-user.js';
 import { createSshLab, startSshd, type SshLab } from '../support/sshd.js';
 import type { Background } from '../../src/host/host.js';
+import { settled } from '../kernel/snapshot.js';
 
 const NOBODY_UID = 65534;
 const TUNNEL = `ls${process.pid % 1_000_000}`;
 
 
-/** The links, addresses and routes of sshd's namespace: what up on either remote host would change. */
+/**
+ * The links, addresses and routes of sshd's namespace: what up on either remote host would change.
+ * Read once IPv6 has settled there: until duplicate address detection ends, the link-local
+ * address is `tentative` and its local route is not yet in the table, changes no command made.
+ */
 async function remoteState(netns: string): Promise<string> {
+  await settled(netns);
   const out: string[] = [];
   for (const view of [['link', 'show'], ['address', 'show'], ['route', 'show', 'table', 'all']]) {
     out.push((await execLocal('ip', ['-n', netns, '-j', ...view], { timeoutMs: 10_000 })).stdout);
