@@ -17,3 +17,8 @@ export function loadTunnelState(name: string): Recording {
 }
 
 export const factNames = (): string[] => readdirSync(FACTS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+
+/** A recording of the kernel's MPLS counters around pings (scripts/record-counters.ts). */
+export function loadCounters(name: string): import('../../scripts/record-counters.js').CountersFixture {
+  return JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'counters', `${name}.json`), 'utf8')) as import('../../scripts/record-counters.js').CountersFixture;
+}
