@@ -93,11 +93,15 @@ export async function applyPlan(plan: Plan, hosts: ReadonlyMap<string, Host>, st
       try {
         if (hooks.signal?.aborted) throw new StepError([], reasonOf(hooks.signal), null);
         record = { id: step.id, outcome: 'changed', ...(await prepareAction(host, step.do)) };
+        // A step an earlier run changed that no longer holds (reset behind mplsgre's back): this
+        // run's rollback restores what it found, but `down` must still restore what was there
+        // before mplsgre, which only the earlier record knows.
+        const kept = keepOriginal(prior.get(step.id), record);
         // Recorded before it runs: a run killed between the change and its record would leave a
         // change that no `down` knows of. A record of a change that never happened undoes to nothing.
-        await store.save(stateOf(tunnel, hp, merge(prior, [...records, record])));
+        await store.save(stateOf(tunnel, hp, merge(prior, [...records, kept])));
         await runAction(host, step.do);
-        records.push(record);
+        records.push(kept);
         done.push({ hostPlan: hp, host, step, record });
         report({ ...base, outcome: 'changed', durationMs: performance.now() - started });
       } catch (err) {
@@ -152,6 +156,16 @@ async function rollback(done: readonly Done[], hooks: ApplyHooks): Promise<StepR
 }
 
 const reasonOf = (signal: AbortSignal): string => (signal.reason instanceof Error ? signal.reason.message : 'interrupted');
+
+/** This run's record of a step, keeping the value before mplsgre from an earlier run's record of the same change. */
+function keepOriginal(earlier: AppliedStep | undefined, now: AppliedStep): AppliedStep {
+  if (earlier?.outcome !== 'changed') return now;
+  return {
+    ...now,
+    ...(earlier.previous !== undefined ? { previous: earlier.previous } : {}),
+    ...(earlier.wasLoaded !== undefined ? { wasLoaded: earlier.wasLoaded } : {}),
+  };
+}
 
 function merge(prior: ReadonlyMap<string, AppliedStep>, records: readonly AppliedStep[]): AppliedStep[] {
   const ids = new Set(records.map((r) => r.id));

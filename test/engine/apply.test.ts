@@ -90,4 +90,38 @@ describe('engine: up (applyPlan) around faults', () => {
     expect(r.rolledBack.map((s) => s.id)).to.deep.equal(['A.link.add', 'A.sysctl.platform_labels', 'A.module.mpls_gso', 'A.module.ip_gre', 'A.module.mpls_iptunnel', 'A.module.mpls_router']);
     expect(await store.load('foo4', 'netns:a')).to.equal(undefined);
   });
+
+  describe('a step an earlier up changed, reset behind mplsgre\'s back since', () => {
+    const earlier = (): HostState => ({
+      tunnel: 'foo4', host: 'A', target: 'netns:a', updatedAt: '2026-01-01T00:00:00.000Z',
+      steps: [{ id: 'A.sysctl.rp_filter.all', outcome: 'changed', previous: '0' }],
+    });
+
+    it('is changed again, and down still restores the value from before the first up (not the reset one)', async () => {
+      const store = new StateStore(dir);
+      await store.save(earlier());
+      // Every sysctl reads 1 now: rp_filter was reset from mplsgre's 2 to 1 by someone else.
+      const r = await applyPlan(plan, new Map<string, Host>([['A', new BlankHost(mutatingArgvs(plan))], ['B', new BlankHost(mutatingArgvs(plan))]]), store);
+      expect(r.ok).to.equal(true);
+      expect(r.steps.find((s) => s.id === 'A.sysctl.rp_filter.all')?.outcome).to.equal('changed');
+      const saved = await store.load('foo4', 'netns:a');
+      expect(saved?.steps.find((s) => s.id === 'A.sysctl.rp_filter.all')).to.deep.equal({ id: 'A.sysctl.rp_filter.all', outcome: 'changed', previous: '0' });
+    });
+
+    it('a failure later in that run rolls the step back to what this run found, and the earlier record stays', async () => {
+      const store = new StateStore(dir);
+      await store.save(earlier());
+      // rp_filter is A's last step; B's tunnel then cannot be made.
+      const mutatingA = mutatingArgvs(plan);
+      mutatingA.add(JSON.stringify(['sysctl', '-w', 'net.ipv4.conf.all.rp_filter=1']));
+      const mutatingB = mutatingArgvs(plan);
+      const linkB = plan.hosts[1]!.steps.find((s) => s.id === 'B.link.add')!;
+      expect(mutatingB.delete(JSON.stringify(linkB.do.kind === 'exec' ? linkB.do.argv : []))).to.equal(true);
+      const hostA = new BlankHost(mutatingA);
+      const r = await applyPlan(plan, new Map<string, Host>([['A', hostA], ['B', new BlankHost(mutatingB)]]), store);
+      expect(r.ok).to.equal(false);
+      expect(hostA.changes.map((c) => c.join(' '))).to.include('sysctl -w net.ipv4.conf.all.rp_filter=1');
+      expect(await store.load('foo4', 'netns:a')).to.deep.equal(earlier());
+    });
+  });
 });
