@@ -41,7 +41,8 @@ export default defineCause({
       return verdict('confirmed', `label${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (pushed by the peer) ${missing.length === 1 ? 'has' : 'have'} no MPLS route here${counted}`, evidence, fix(missing));
     }
     if (incoming.length) return verdict('ruled_out', `every label the peer pushes (${incoming.join(', ')}) has a route`, evidence);
-    if (noroute) return verdict('confirmed', `labelled packets arrived for labels without a route${counted}`, evidence, 'ip -f mpls route add LABEL dev lo   # for the label the peer pushes (give --labels to name it)');
+    // A total since the device was made: packets of the past count too, so it agrees without proving.
+    if (noroute) return verdict('consistent', `labelled packets arrived for labels without a route${counted} (since ${names.join(', ')} was made)`, evidence, 'ip -f mpls route add LABEL dev lo   # for the label the peer pushes (give --labels to name it)');
     if (!routes.length) return verdict('consistent', 'this host routes no label at all', evidence, 'ip -f mpls route add LABEL dev lo   # for the label the peer pushes');
     return verdict('unknown', 'which label the peer pushes is unknown (give --labels)', evidence);
   },

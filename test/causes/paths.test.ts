@@ -26,7 +26,7 @@ describe('causes: verify\'s root cause from recorded broken seeds (user-mode Lin
       });
 
       if (want.withoutCounters !== undefined) {
-        it(`without the counters: ${want.withoutCounters ?? 'no cause'} (the counter is what makes the difference)`, async () => {
+        it(want.withoutCounters ? `without the counters: still ${want.withoutCounters}, from the settings alone, and no counter cited` : 'without the counters: no cause (possible): only the counter names it', async () => {
           const { ctx } = await replayPath(fx, { counters: false });
           const rc = rootCause(fx.direction.stage, ctx);
           expect(rc.id).to.equal(want.withoutCounters);
