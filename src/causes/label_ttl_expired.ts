@@ -2,7 +2,7 @@ import { countersEvidence, counterTotal, moveEvidence, movedBy, plural, verdict 
 import { tunnelsOf } from './lib/tunnels.js';
 import { defineCause } from './types.js';
 
-const FIX = 'send with a larger TTL (the label takes the packet\'s TTL: ping -t 64), or push a fixed one: sysctl -w net.mpls.ip_ttl_propagate=0 (net.mpls.default_ttl, 255 by default)';
+const FIX = 'on the sender, raise the TTL its labels get: the packet\'s own (net.mpls.ip_ttl_propagate=1, then ping -t 64) or net.mpls.default_ttl (when ip_ttl_propagate=0): sysctl -w net.mpls.default_ttl=255';
 
 export default defineCause({
   id: 'label_ttl_expired',
