@@ -1,6 +1,8 @@
-import { ifaceEvidence, inNs, verdict } from './lib/evidence.js';
+import { ev, ifaceEvidence, inNs, verdict } from './lib/evidence.js';
 import { tunnelsOf } from './lib/tunnels.js';
 import { defineCause } from './types.js';
+
+const IFF_UP = 0x1;
 
 export default defineCause({
   id: 'device_down',
@@ -8,6 +10,12 @@ export default defineCause({
   fix: 'ip link set IF up',
   reads: ['tunnels', 'tunnel-interfaces'],
   assess({ subject: s, facts: f, path }) {
+    const p = f.presence;
+    if (p) {
+      if (p.flags === null || (p.flags & IFF_UP) !== 0) return verdict('ruled_out', `${p.host}'s ${p.iface} is ${p.flags === null ? 'absent' : 'up'}`);
+      return verdict('confirmed', `${p.host}'s tunnel ${p.iface} exists but is down: nothing is sent or received through it`,
+        [ev('', `${p.host}: /sys/class/net/${p.iface}/flags=0x${p.flags.toString(16)} (no IFF_UP)`)], `${p.upCommand} (or on ${p.host}: ip link set dev ${p.iface} up)`);
+    }
     const names = tunnelsOf(s, f.links);
     if (!names.length) return verdict('unknown', 'no tunnel found to examine (give --iface)');
     const evidence = names.map((n) => ifaceEvidence(f, n));

@@ -1,4 +1,4 @@
-import { ifaceEvidence, verdict } from './lib/evidence.js';
+import { ev, ifaceEvidence, verdict } from './lib/evidence.js';
 import { defineCause } from './types.js';
 
 export default defineCause({
@@ -7,6 +7,11 @@ export default defineCause({
   fix: 'create the tunnel first (mplsgre up FILE, or ip tunnel add IF mode gre ...), or run in the namespace that holds it',
   reads: ['named-interface', 'platform-labels'],
   assess({ subject: s, facts: f, path }) {
+    const p = f.presence;
+    if (p) {
+      if (p.flags !== null) return verdict('ruled_out', `${p.host} has ${p.iface}`);
+      return verdict('confirmed', `${p.host} has no tunnel ${p.iface} (up has not run there, or down removed it)`, [ev('', `${p.host}: /sys/class/net/${p.iface}: absent`)], p.upCommand);
+    }
     const name = s.iface;
     const i = name ? f.interfaces[name] : undefined;
     if (!name || !i) return verdict('unknown', 'no interface name to look up');

@@ -89,6 +89,22 @@ export interface HostFacts {
   /** The kernel's MPLS counters by tunnel, as totals since the device was made. */
   readonly counters: Readonly<Record<string, Reading<Counters>>>;
   readonly privileges?: PrivilegeFacts;
+  /** What verify read of one end's tunnel before it sends (core/tunnel-presence.ts). */
+  readonly presence?: PresenceFacts;
+}
+
+/** One end's tunnel as verify finds it before sending: one batched read of /sys and /proc/net. */
+export interface PresenceFacts {
+  readonly host: string;
+  readonly iface: string;
+  /** null when the interface does not exist. */
+  readonly flags: number | null;
+  readonly overlayAddress: string;
+  readonly addressPresent: boolean;
+  readonly overlayPrefix: string;
+  readonly routePresent: boolean;
+  /** The command that configures the tunnel (`mplsgre up FILE`), named as the fix. */
+  readonly upCommand: string;
 }
 
 /** What one end's kernel says about the labelled path (engine/path-facts.ts reads it). */
