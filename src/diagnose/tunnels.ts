@@ -22,5 +22,3 @@ export function parseLinks(json: string): LinkFacts[] {
     };
   });
 }
-
-export { configuredTunnels, safeIfName, tunnelsOf } from '../causes/lib/tunnels.js';
