@@ -11,7 +11,9 @@ function onPath({ path, facts: f }: CauseInput & { path: NonNullable<CauseInput[
   const end = path[path.at];
   const link = f.links?.value?.find((l) => l.name === end.iface);
   const remote = link?.remote ?? end.tunnel?.remote;
-  const evidence: Evidence[] = [ev(f.links?.source ?? 'ip -d link', `${end.iface} local ${link?.local ?? end.tunnel?.local ?? 'any'} remote ${remote ?? '?'}`)];
+  const evidence: Evidence[] = [remote === undefined && f.links?.error
+    ? ev(f.links.source, f.links.error)
+    : ev(f.links?.source ?? 'ip -d link', `${end.iface} local ${link?.local ?? end.tunnel?.local ?? 'any'} remote ${remote ?? '?'}`)];
   if (path.at === 'sender') {
     const expected = path.receiverUnderlay;
     if (path.stage === 'wrong_endpoint' && path.greDestinations.length) {
