@@ -24,6 +24,7 @@ export default defineCause({
     if (down.length) {
       return verdict('confirmed', `${down.join(', ')}${on} ${down.length === 1 ? 'is' : 'are'} down (administratively: IFF_UP is clear)`, evidence, inNs(s, down.map((d) => `ip link set ${d} up`)));
     }
+    if (names.some((n) => f.interfaces[n]?.error)) return verdict('unknown', `${names.filter((n) => f.interfaces[n]?.error).join(', ')} could not be read`, evidence);
     const missing = names.filter((n) => f.interfaces[n] && !f.interfaces[n]!.exists);
     if (missing.length === names.length) return verdict('ruled_out', `${missing.join(', ')} does not exist`, evidence);
     return verdict('ruled_out', `${names.filter((n) => !missing.includes(n)).join(', ')} up`, evidence);

@@ -16,6 +16,7 @@ export default defineCause({
     const i = name ? f.interfaces[name] : undefined;
     if (!name || !i) return verdict('unknown', 'no interface name to look up');
     const evidence = [ifaceEvidence(f, name)];
+    if (i.error) return verdict('unknown', `${name} could not be read: ${i.error}`, evidence);
     if (!i.exists) {
       if (path) return verdict('confirmed', `${path[path.at].host} has no ${name}`, evidence, `mplsgre up FILE (on ${path[path.at].host})`);
       const where = s.netns ? ` in namespace ${s.netns}` : ' in this network namespace';

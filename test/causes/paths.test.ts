@@ -51,3 +51,14 @@ describe('causes: verify\'s root cause from recorded broken seeds (user-mode Lin
     expect([rc.id, rc.confidence]).to.deep.equal(['label_ttl_expired', 'likely']);
   });
 });
+
+describe('causes: a read that failed is not a fact', () => {
+  it('B\'s /sys reads timing out (a loaded namespace) leave foo4 unknown, not missing: the label route still decides (noroute)', async () => {
+    const fx = loadPath('noroute');
+    const b = fx.facts.B!;
+    const files = Object.fromEntries(Object.entries(b.files).map(([k, v]) => [k, k.startsWith('/sys/class/net/') ? { error: 'netns B: timed out' } : v]));
+    const { ctx } = await replayPath({ ...fx, facts: { ...fx.facts, B: { ...b, files } } });
+    const rc = rootCause(fx.direction.stage, ctx);
+    expect([rc.id, rc.confidence], JSON.stringify(rc)).to.deep.equal(['label_not_routed', 'certain']);
+  });
+});

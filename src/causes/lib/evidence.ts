@@ -19,7 +19,7 @@ export const plural = (n: number, one: string, many = `${one}s`): string => `${n
 export function ifaceEvidence(f: HostFacts, name: string): Evidence {
   const i = f.interfaces[name];
   if (!i) return ev(`/sys/class/net/${name}`, 'not read');
-  if (!i.exists) return ev(`/sys/class/net/${name}`, 'absent');
+  if (!i.exists) return ev(`/sys/class/net/${name}`, i.error ? `unreadable: ${i.error}` : 'absent');
   return ev(`/sys/class/net/${name}`, `flags 0x${(i.flags ?? 0).toString(16)}, ${i.operstate ?? '?'}, mtu ${i.mtu ?? '?'}`);
 }
 
