@@ -7,7 +7,7 @@
 import { Bench } from 'tinybench';
 import { decodeBuffer, parseTcpdumpText } from '../src/capture/index.js';
 import { isInEffect } from '../src/core/plan-check.js';
-import { pushedLabelsOf } from '../src/diagnose/facts.js';
+import { pushedLabelsOf } from '../src/probes/cause-facts.js';
 import { parseLinks } from '../src/diagnose/tunnels.js';
 import { parseKernelConfig } from '../src/probes/kernel.js';
 

@@ -14,7 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnoseCommand } from '../src/commands/diagnose.js';
-import type { CauseId } from '../src/diagnose/causes.js';
+import type { CauseId } from '../src/causes/ids.js';
 import { formatTranscript } from '../src/diagnose/transcript.js';
 import type { Confidence } from '../src/diagnose/types.js';
 import { LocalHost } from '../src/host/local.js';

@@ -3,10 +3,10 @@ import type { Host } from '../host/host.js';
 import { ProbeContext } from '../probes/context.js';
 import { kernelRelease } from '../probes/kernel.js';
 import { iproute2 } from '../probes/tools.js';
-import { collectFacts } from '../diagnose/facts.js';
+import { collectFacts } from '../probes/cause-facts.js';
 import { candidatesFor, commandFor, errorLines, matchLine, subjectOf } from '../diagnose/matcher.js';
-import { rank } from '../diagnose/ranker.js';
-import type { CauseId } from '../diagnose/causes.js';
+import { rank } from '../causes/lib/rank.js';
+import type { CauseId } from '../causes/ids.js';
 import type { Finding } from '../diagnose/types.js';
 import { checkCommand, type CheckReport } from './check.js';
 

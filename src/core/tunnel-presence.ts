@@ -1,4 +1,6 @@
 import { parseIp, parsePrefix, type IpAddress, type IpPrefix } from './address.js';
+import { rank } from '../causes/lib/rank.js';
+import type { HostFacts } from '../causes/types.js';
 import type { RootCause } from './root-cause.js';
 
 /**
@@ -21,8 +23,6 @@ export interface TunnelPresence {
   /** A route to the overlay prefix through the tunnel (any encapsulation). */
   readonly routePresent: boolean;
 }
-
-const IFF_UP = 0x1;
 
 /** The local IPv4 addresses /proc/net/fib_trie lists (a `|-- A` leaf followed by `/32 host LOCAL`). */
 export function localAddresses4(fibTrie: string): Set<string> {
@@ -88,40 +88,21 @@ export function tunnelPresence(host: string, iface: string, overlayAddress: stri
   };
 }
 
+/** What verify checks before it sends, in this order: the first that is certain is the cause. */
+const PRESENCE_CAUSES = ['interface_missing', 'device_down', 'overlay_address_absent', 'overlay_route_absent'] as const;
+
 /**
  * Why nothing can cross the tunnel at this end, certain from the host's own state, or undefined
  * when the tunnel, its overlay address and its overlay route are all in place. `upFix` is the
- * command that configures it (`mplsgre up FILE`).
+ * command that configures it (`mplsgre up FILE`). The causes judge it (src/causes).
  */
 export function presenceCause(p: TunnelPresence, upFix: string): RootCause | undefined {
-  const flagsText = p.flags === null ? '' : `0x${p.flags.toString(16)}`;
-  if (p.flags === null) {
-    return {
-      id: 'interface_missing', confidence: 'certain',
-      explanation: `${p.host} has no tunnel ${p.iface} (up has not run there, or down removed it)`,
-      evidence: [`${p.host}: /sys/class/net/${p.iface}: absent`], fix: upFix,
-    };
-  }
-  if ((p.flags & IFF_UP) === 0) {
-    return {
-      id: 'device_down', confidence: 'certain',
-      explanation: `${p.host}'s tunnel ${p.iface} exists but is down: nothing is sent or received through it`,
-      evidence: [`${p.host}: /sys/class/net/${p.iface}/flags=${flagsText} (no IFF_UP)`], fix: `${upFix} (or on ${p.host}: ip link set dev ${p.iface} up)`,
-    };
-  }
-  if (!p.addressPresent) {
-    return {
-      id: 'overlay_address_absent', confidence: 'certain',
-      explanation: `${p.host} does not have its overlay address ${p.overlayAddress}: pings from it cannot be sent`,
-      evidence: [`${p.host}: ${p.overlayAddress} is not among its local addresses (/proc/net/${p.overlayAddress.includes(':') ? 'if_inet6' : 'fib_trie'})`], fix: upFix,
-    };
-  }
-  if (!p.routePresent) {
-    return {
-      id: 'overlay_route_absent', confidence: 'certain',
-      explanation: `${p.host} has no route for ${p.overlayPrefix} through ${p.iface}: its packets for the peer do not enter the tunnel`,
-      evidence: [`${p.host}: no ${p.overlayPrefix} dev ${p.iface} in /proc/net/${p.overlayAddress.includes(':') ? 'ipv6_route' : 'route'}`], fix: upFix,
-    };
-  }
-  return undefined;
+  const facts: HostFacts = {
+    modules: {}, interfaces: {}, mplsInput: {}, rpFilter: {}, routes: {}, reach: {}, neighbours: {}, counters: {},
+    presence: { ...p, upCommand: upFix },
+  };
+  const { causes } = rank({ candidates: PRESENCE_CAUSES, subject: { labels: [], givenLabels: [], iface: p.iface, givenIface: p.iface }, facts });
+  const top = causes.find((c) => c.confidence === 'certain');
+  if (!top) return undefined;
+  return { id: top.id, confidence: 'certain', explanation: top.explanation, evidence: top.evidence.map((e) => (e.source ? `${e.source}: ${e.value}` : e.value)), fix: top.fix };
 }

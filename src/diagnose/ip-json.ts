@@ -3,6 +3,7 @@
  * output of another program, so any shape (not JSON, not an array, a field of the wrong type,
  * nesting of any depth) is possible and none may crash the caller.
  */
+import type { Counters } from '../probes/mpls-counters.js';
 import { numericLabels } from './matcher.js';
 
 export class UnreadableOutput extends Error {
@@ -45,10 +46,15 @@ export function neighState(json: string): string {
   return (state.length ? state : ['NONE']).join(',');
 }
 
-/** `ip -j stats show dev IF group afstats subgroup mpls`: the receive counters. */
-export function mplsStatsOf(json: string): { rxDropped: number; rxNoroute: number } {
-  const given = fields(fields(jsonArray(json)[0]).mpls_stats).rx;
+/** `ip -j stats show dev IF group afstats subgroup mpls`: the device's MPLS counters. */
+export function mplsStatsOf(json: string): Counters {
+  const stats = fields(fields(jsonArray(json)[0]).mpls_stats);
+  const given = stats.rx;
   if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new UnreadableOutput('no MPLS statistics');
   const rx = fields(given);
-  return { rxDropped: countOf(rx.dropped), rxNoroute: countOf(rx.noroute) };
+  const tx = fields(stats.tx);
+  return {
+    rx_packets: countOf(rx.packets), rx_bytes: countOf(rx.bytes), rx_errors: countOf(rx.errors), rx_dropped: countOf(rx.dropped), rx_noroute: countOf(rx.noroute),
+    tx_packets: countOf(tx.packets), tx_bytes: countOf(tx.bytes), tx_errors: countOf(tx.errors), tx_dropped: countOf(tx.dropped),
+  };
 }

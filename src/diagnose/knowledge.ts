@@ -1,4 +1,4 @@
-import type { CauseId } from './causes.js';
+import type { CauseId } from '../causes/ids.js';
 import type { CommandKind } from './command-line.js';
 
 /**
@@ -392,10 +392,10 @@ export const KNOWLEDGE: readonly KnowledgeEntry[] = [
     meaning: 'every packet was lost, silently: nothing on the sending side refused them',
     causes: [
       'device_down', 'underlay_unreachable', 'tunnel_endpoint_mismatch', 'mpls_router_missing', 'platform_labels_too_small',
-      'mpls_input_disabled', 'label_not_routed', 'rp_filter_strict', 'mtu_exceeded',
+      'mpls_input_disabled', 'label_not_routed', 'label_ttl_expired', 'rp_filter_strict', 'mtu_exceeded',
     ],
     probe: 'on the host that should receive: rp_filter (all, lo, tunnel) and IPReversePathFilter in /proc/net/netstat; '
-      + 'net.mpls.conf.IF.input and the tunnel\'s MPLS drop counters (ip stats ... afstats); the MPLS routes for the labels; '
+      + 'net.mpls.conf.IF.input and the tunnel\'s MPLS counters (ip stats ... afstats: rx_dropped, rx_noroute, rx_errors); the MPLS routes for the labels; '
       + 'the tunnel\'s endpoints against local addresses and ip route get PEER; link state and MTU',
     fix: 'run mplsgre diagnose on the receiving host (--netns, --iface, --labels) to see which of the causes it is',
   },

@@ -1,4 +1,4 @@
-import type { CauseId } from './causes.js';
+import type { CauseId } from '../causes/ids.js';
 import { labelValue, parseCommandLine, sysctlInterface, normalizeSysctlKey, type CommandContext } from './command-line.js';
 import { KNOWLEDGE, type KnowledgeEntry } from './knowledge.js';
 import { cleanLine, parseTranscript } from './transcript.js';

@@ -30,6 +30,9 @@ export type CountersRead =
 /** The command that reads them: one for every device of the host (iproute2 5.18 or later). */
 export const COUNTERS_ARGV: readonly string[] = ['-j', 'stats', 'show', 'group', 'afstats', 'subgroup', 'mpls'];
 
+/** The same command for one device. */
+export const countersArgv = (dev: string): string[] => ['-j', 'stats', 'show', 'dev', dev, 'group', 'afstats', 'subgroup', 'mpls'];
+
 interface StatsEntry {
   readonly ifname?: unknown;
   readonly mpls_stats?: { readonly rx?: Record<string, unknown>; readonly tx?: Record<string, unknown> };

@@ -33,6 +33,8 @@ export interface InterfaceFacts {
   readonly operstate?: string;
   readonly flags?: number;
   readonly mtu?: number;
+  /** Why /sys/class/net/NAME could not be read, when not because it is absent: existence unknown then. */
+  readonly error?: string;
 }
 
 export function interfaceFacts(ctx: ProbeContext, name: string): Promise<InterfaceFacts> {
@@ -41,7 +43,11 @@ export function interfaceFacts(ctx: ProbeContext, name: string): Promise<Interfa
     const [ifindex, type, operstate, flags, mtu] = await Promise.all(
       INTERFACE_FILES.map((f) => ctx.text(`${base}/${f}`)),
     );
-    if (ifindex === undefined) return { name, exists: false };
+    if (ifindex === undefined) {
+      // A read that failed as a whole (a namespace that timed out) says nothing of the interface.
+      const r = await ctx.read(`${base}/ifindex`);
+      return !r.ok && r.error !== 'ENOENT' ? { name, exists: false, error: r.error } : { name, exists: false };
+    }
     const num = (s: string | undefined): number | undefined => (s === undefined || !/^\s*(0x)?[0-9a-f]+\s*$/i.test(s) ? undefined : Number(s.trim()));
     return {
       name, exists: true,

@@ -120,6 +120,14 @@ describe('architecture: layers (STYLE.md)', () => {
     expect(bad.map(show), `checks/ imports outside src/core and src/probes:\n  ${bad.map(show).join('\n  ')}\n`).to.deep.equal([]);
   });
 
+  it('src/causes is pure like src/core: no host, probes (but types), capture, engine, report, commands or cli module', () => {
+    const bad = EDGES.filter((e) => under(e.from, 'src/causes/') && (
+      under(e.to, 'src/host/', 'src/capture/', 'src/engine/', 'src/report/', 'src/commands/', 'src/cli/', 'src/cli.ts', 'src/bin.ts', 'checks/')
+      || (under(e.to, 'src/probes/') && !e.typeOnly)
+      || PROCESS_MODULES.has(e.specifier) || e.specifier.startsWith('node:')));
+    expect(bad.map(show), `src/causes reaches a machine:\n  ${bad.map(show).join('\n  ')}\n`).to.deep.equal([]);
+  });
+
   it('only src/host imports node:child_process or execa', () => {
     const bad = EDGES.filter((e) => PROCESS_MODULES.has(e.specifier) && !e.typeOnly && !under(e.from, 'src/host/'));
     expect(bad.map(show), `process spawning outside src/host:\n  ${bad.map(show).join('\n  ')}\n`).to.deep.equal([]);

@@ -69,7 +69,7 @@ export function regexHazards(source: string): string[] {
 const FILES = [
   ...readdirSync(join(ROOT, 'src', 'capture')).filter((f) => f.endsWith('.ts')).map((f) => join('src', 'capture', f)),
   ...readdirSync(join(ROOT, 'src', 'probes')).filter((f) => f.endsWith('.ts')).map((f) => join('src', 'probes', f)),
-  'src/diagnose/tunnels.ts', 'src/diagnose/ip-json.ts', 'src/diagnose/facts.ts', 'src/core/plan-check.ts', 'src/core/planner.ts',
+  'src/diagnose/tunnels.ts', 'src/diagnose/ip-json.ts', 'src/probes/cause-facts.ts', 'src/core/plan-check.ts', 'src/core/planner.ts',
 ];
 
 /** Regex literals, `new RegExp('...')` / `RegExp(`...`)` with a literal pattern, and `pattern:` properties (the planner's). */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonDocument } from '../../src/cli/io.js';
 import { fleetCommand } from '../../src/commands/fleet.js';
-import { CAUSE_IDS } from '../../src/diagnose/causes.js';
+import { CAUSE_IDS } from '../../src/causes/ids.js';
 import { loadTranscript, replayDiagnosis, transcriptNames } from '../diagnose/fixtures.js';
 import { ROOT } from '../support/fixtures.js';
 import { replayFleet } from '../support/replay-fleet.js';

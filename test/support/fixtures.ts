@@ -22,3 +22,10 @@ export const factNames = (): string[] => readdirSync(FACTS_DIR).filter((f) => f.
 export function loadCounters(name: string): import('../../scripts/record-counters.js').CountersFixture {
   return JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'counters', `${name}.json`), 'utf8')) as import('../../scripts/record-counters.js').CountersFixture;
 }
+
+/** A broken seed as verify saw it, with counters and what explains it (scripts/record-counters.ts --paths). */
+export function loadPath(name: string): import('../../scripts/record-counters.js').PathFixture {
+  return JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'paths', `${name}.json`), 'utf8')) as import('../../scripts/record-counters.js').PathFixture;
+}
+
+export const pathNames = (): string[] => readdirSync(join(ROOT, 'test', 'fixtures', 'paths')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();

@@ -1,24 +1,15 @@
 import { isIP } from 'node:net';
-import type { ProbeContext } from '../probes/context.js';
-import { moduleFacts, type ModuleFacts } from '../probes/modules.js';
-import { interfaceFacts, readSysctl, type InterfaceFacts, type SysctlValue } from '../probes/sysctl.js';
-import { privileges } from '../probes/tools.js';
-import type { CauseId } from './causes.js';
-import { mplsRouteLabels, mplsStatsOf, neighState, routeCount, routeDev } from './ip-json.js';
-import { parseLinks, safeIfName, tunnelsOf } from './tunnels.js';
-import type { DiagnoseFacts, LinkFacts, Reading, Subject } from './types.js';
-
-/** The module each cause is about. */
-const MODULE_OF: Partial<Record<CauseId, string>> = {
-  mpls_router_missing: 'mpls_router',
-  mpls_iptunnel_missing: 'mpls_iptunnel',
-  ip_gre_missing: 'ip_gre',
-};
-
-/** Causes judged on the tunnel(s) of this host rather than on a named object. */
-const TUNNEL_CAUSES = new Set<CauseId>([
-  'device_down', 'mpls_input_disabled', 'label_not_routed', 'rp_filter_strict', 'mtu_exceeded', 'tunnel_endpoint_mismatch', 'underlay_unreachable',
-]);
+import { causeById } from '../causes/index.js';
+import type { CauseId } from '../causes/ids.js';
+import { safeIfName, tunnelsOf } from '../causes/lib/tunnels.js';
+import type { FactNeed, HostFacts, LinkFacts, Reading, Subject } from '../causes/types.js';
+import { mplsRouteLabels, mplsStatsOf, neighState, routeCount, routeDev } from '../diagnose/ip-json.js';
+import { parseLinks } from '../diagnose/tunnels.js';
+import type { ProbeContext } from './context.js';
+import { moduleFacts, type ModuleFacts } from './modules.js';
+import { countersArgv } from './mpls-counters.js';
+import { interfaceFacts, readSysctl, type InterfaceFacts, type SysctlValue } from './sysctl.js';
+import { privileges } from './tools.js';
 
 const safeAddress = (a: string | undefined): string | undefined => (a !== undefined && isIP(a) !== 0 ? a : undefined);
 const safePrefix = (p: string | undefined): string | undefined =>
@@ -62,79 +53,71 @@ interface Plan {
   privileges: boolean;
 }
 
-function planFor(causes: readonly CauseId[], s: Subject): Plan {
+/** What to read for the needs of the candidates (each cause's `reads`), about this subject. */
+export function planFor(needs: Iterable<FactNeed>, s: Subject): Plan {
   const p: Plan = {
     modules: new Set(), platformLabels: false, named: new Set(), namedConf: new Set(), links: false, tunnels: false,
     tunnelInput: false, tunnelStats: false, tunnelIfaces: false, rpFilter: false, mplsRoutes: false, pushed: false,
     routes: new Set(), reach: new Set(), tunnelReach: false, privileges: false,
   };
   const iface = safeIfName(s.iface);
-  const mplsCommand = s.command?.kind === 'mpls-route';
-  for (const c of causes) {
-    const m = MODULE_OF[c];
-    if (m) p.modules.add(m);
-    if (TUNNEL_CAUSES.has(c)) p.tunnels = true;
-    switch (c) {
-      case 'mpls_router_missing':
-      case 'platform_labels_too_small':
+  for (const need of needs) {
+    switch (need) {
+      case 'platform-labels':
         p.platformLabels = true;
         break;
-      case 'route_exists':
-      case 'route_absent': {
+      case 'module:mpls_router':
+      case 'module:mpls_iptunnel':
+      case 'module:ip_gre':
+        p.modules.add(need.slice('module:'.length));
+        break;
+      case 'named-interface':
+        if (iface) p.named.add(iface);
+        break;
+      case 'named-conf':
+        if (iface) p.namedConf.add(iface);
+        break;
+      case 'links':
+        p.links = true;
+        break;
+      case 'tunnels':
+        p.tunnels = true;
+        break;
+      case 'tunnel-interfaces':
+        p.tunnelIfaces = true;
+        break;
+      case 'tunnel-input':
+        p.tunnelInput = true;
+        break;
+      case 'tunnel-counters':
+        p.tunnelStats = true;
+        break;
+      case 'tunnel-reach':
+        p.tunnelReach = true;
+        break;
+      case 'rp-filter':
+        p.rpFilter = true;
+        break;
+      case 'mpls-routes':
+        p.mplsRoutes = true;
+        break;
+      case 'pushed-labels':
+        p.pushed = true;
+        break;
+      case 'subject-routes': {
         const prefix = safePrefix(s.prefix);
-        if (mplsCommand) p.mplsRoutes = true;
+        if (s.command?.kind === 'mpls-route') p.mplsRoutes = true;
         else if (prefix) p.routes.add(prefix);
         break;
       }
-      case 'interface_exists':
-      case 'interface_missing':
-        if (iface) p.named.add(iface);
-        if (c === 'interface_missing') p.platformLabels = true;
-        break;
-      case 'tunnel_exists':
-        p.links = true;
-        if (iface) p.named.add(iface);
-        break;
-      case 'interface_not_mpls_capable':
-        p.platformLabels = true;
-        if (iface) {
-          p.named.add(iface);
-          p.namedConf.add(iface);
-        }
-        break;
-      case 'device_down':
-      case 'mtu_exceeded':
-        p.tunnelIfaces = true;
-        break;
-      case 'rp_filter_strict':
-        p.rpFilter = true;
-        break;
-      case 'mpls_input_disabled':
-        p.tunnelInput = true;
-        p.tunnelStats = true;
-        break;
-      case 'label_not_routed':
-        p.mplsRoutes = true;
-        p.pushed = true;
-        p.tunnelStats = true;
-        break;
-      case 'tunnel_endpoint_mismatch':
-        p.links = true;
-        p.tunnelReach = true;
-        break;
-      case 'underlay_unreachable': {
+      case 'subject-reach': {
         const a = safeAddress(s.address);
         if (a) p.reach.add(a);
-        else {
-          p.links = true;
-          p.tunnelReach = true;
-        }
+        else p.tunnelReach = true;
         break;
       }
-      case 'not_privileged':
+      case 'privileges':
         p.privileges = true;
-        break;
-      default:
         break;
     }
   }
@@ -143,6 +126,9 @@ function planFor(causes: readonly CauseId[], s: Subject): Plan {
   if (p.tunnelReach) p.links = true;
   return p;
 }
+
+/** Every fact the candidates read. */
+export const needsOf = (causes: readonly CauseId[]): Set<FactNeed> => new Set(causes.flatMap((c) => causeById(c).reads));
 
 async function run(ctx: ProbeContext, args: string[]): Promise<Reading<string>> {
   const source = ['ip', ...args].join(' ');
@@ -164,8 +150,8 @@ const parsed = <T>(r: Reading<string>, parse: (s: string) => T): Reading<T> => {
  * Gathers, through the probe context (reads batched, commands memoised), the live facts the
  * candidate causes need: nothing else is read or run.
  */
-export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[], s: Subject): Promise<DiagnoseFacts> {
-  const p = planFor(causes, s);
+export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[], s: Subject): Promise<HostFacts> {
+  const p = planFor(needsOf(causes), s);
   const labelsRead = p.platformLabels ? readSysctl(ctx, 'net', 'mpls', 'platform_labels') : undefined;
   // While net.mpls exists, mpls_router is active: how it could be loaded does not matter then.
   const moduleNeeded = async (m: string): Promise<boolean> => m !== 'mpls_router' || (await labelsRead)?.value === undefined;
@@ -196,7 +182,7 @@ export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[]
       const v = netstatCounter(r.data.toString('utf8'), 'TcpExt', 'IPReversePathFilter');
       return v === undefined ? { source, error: 'no such counter' } : { source, value: v };
     }) : undefined,
-    Promise.all((p.tunnelStats ? tunnels : []).map(async (t) => [t, parsed(await run(ctx, ['-j', 'stats', 'show', 'dev', t, 'group', 'afstats', 'subgroup', 'mpls']), mplsStatsOf)] as const)),
+    Promise.all((p.tunnelStats ? tunnels : []).map(async (t) => [t, parsed(await run(ctx, countersArgv(t)), mplsStatsOf)] as const)),
     Promise.all([...p.routes].map(async (prefix) => [prefix, parsed(await run(ctx, ['-j', 'route', 'show', 'exact', prefix]), routeCount)] as const)),
     Promise.all(reachTargets.map(async (a) => [a, parsed(await run(ctx, ['-j', 'route', 'get', a]), routeDev)] as const)),
     Promise.all(remotes.map(async (a) => [a, parsed(await run(ctx, ['-j', 'neigh', 'show', a]), neighState)] as const)),
@@ -215,7 +201,7 @@ export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[]
     routes: Object.fromEntries(routes),
     reach: Object.fromEntries(reach),
     neighbours: Object.fromEntries(neighbours),
-    mplsStats: Object.fromEntries(stats),
+    counters: Object.fromEntries(stats),
     ...(priv ? { privileges: priv } : {}),
   };
 }
