@@ -48,6 +48,21 @@ export interface PathContext {
   readonly overlayPrefix: string;
   /** Outer destinations of the sender's GRE requests, when they went elsewhere than the peer. */
   readonly greDestinations: readonly string[];
+  /** The sender's MPLS counters that moved across the traffic (probes/mpls-counters.ts CounterMove). */
+  readonly senderCounters?: readonly CounterMoveLike[];
+  /** The receiver's MPLS counters that moved across the traffic. */
+  readonly receiverCounters?: readonly CounterMoveLike[];
+  /** Echo requests sent and not answered. */
+  readonly lost?: number;
+  /** Lines the failing stage observed (a transfer's facts), for the cause to cite. */
+  readonly evidence?: readonly string[];
+}
+
+/** A counter that moved on one device, as probes/mpls-counters.ts gives it. */
+export interface CounterMoveLike {
+  readonly ifname: string;
+  readonly counter: string;
+  readonly delta: number;
 }
 
 const strict = (a: number | undefined, b: number | undefined): boolean => Math.max(a ?? 0, b ?? 0) === 1;
