@@ -98,8 +98,8 @@ export function judgeTcp(e: TcpEvidence): TcpVerdict {
   const mtu = !complete && left.segments > 0 && left.largest > arrived.largest;
   const error = e.error ?? s?.error ?? r?.error;
   let reason: string | undefined;
-  if (error !== undefined && !complete) reason = error;
-  else if (stalled && !complete) reason = `the transfer stalled: ${delivered} of ${e.requested} bytes arrived`;
+  if (stalled && !complete) reason = `the transfer stalled: ${delivered} of ${e.requested} bytes arrived`;
+  else if (error !== undefined && !complete) reason = error;
   else if (!complete) reason = digestMatch ? `${delivered} of ${e.requested} bytes arrived` : `the digests differ: ${sent} bytes sent, ${delivered} arrived`;
   else if (left.segments === 0) reason = `no segment of the transfer left ${e.from} inside GRE with label ${e.label}`;
   else if (arrived.segments === 0) reason = `no segment of the transfer reached ${e.to}'s underlay inside GRE with label ${e.label}`;

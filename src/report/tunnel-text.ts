@@ -74,8 +74,9 @@ export function renderVerify(r: VerifyResult, style: Style): string {
   const skippedAll = r.skipped.filter((s) => !s.direction && !s.host);
   if (skippedAll.length) out.push(`skipped: ${skippedAll.map((s) => what(s.what)).join(', ')}: ${oneLine(skippedAll[0]!.reason)}`);
   for (const s of r.skipped.filter((x) => x.direction || x.host)) out.push(`skipped: ${what(s.what)} ${s.direction ?? `on ${s.host}`}: ${oneLine(s.reason)}`);
-  const moved = r.counters.flatMap((c) => c.moved.map((m) => `${m.counter} +${m.delta} on ${c.host}'s ${m.ifname}`));
-  if (r.counters.length) out.push(`mpls counters moved: ${moved.length ? moved.join(', ') : 'none'}`);
+  // The drops only: packets and bytes moved on every working tunnel (they are in --json).
+  const drops = r.counters.flatMap((c) => c.moved.filter((m) => /errors|dropped|noroute/.test(m.counter)).map((m) => `${m.counter} +${m.delta} on ${c.host}'s ${m.ifname}`));
+  if (r.counters.some((c) => c.ok)) out.push(`mpls drops counted: ${drops.length ? drops.join(', ') : 'none'}`);
   const captures = r.captures.length ? ` (captures: ${r.captures.map((c) => `${c.host}:${c.iface} ${c.captured ?? '?'} pkts`).join(', ')})` : '';
   out.push('', `${r.ok ? 'Verified' : 'Not verified'} in ${r.durationMs} ms${captures}`);
   return out.join('\n') + '\n';
