@@ -57,7 +57,8 @@ function receive(addr: string, port: number, stallMs: number, connectMs: number,
       clearInterval(timer);
       server.close();
       const end = performance.now();
-      if (stalled || error) sock?.destroy();
+      // A reset, not a FIN: the sender learns at once that its bytes will not be taken.
+      if (stalled || error) sock?.resetAndDestroy();
       else sock?.end();
       resolve({ bytes, sha256: hash.digest('hex'), ms: first ? Math.max(1, Math.round(end - first)) : 0, stalled, ...(error ? { error } : {}) });
     };

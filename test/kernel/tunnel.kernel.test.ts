@@ -136,7 +136,7 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
     });
   }
 
-  it('verify before up: exit 1, each direction names the absent tunnel with certainty, fix mplsgre up FILE, no MTU probe', () => {
+  it('verify before up: exit 1, each direction names the absent tunnel with certainty, fix mplsgre up FILE, no MTU probe, no transfer', () => {
     const r = result<VerifyResult>('verify-before-up');
     expect(run('verify-before-up').code, run('verify-before-up').stderr).to.equal(1);
     expect(r.directions.map((d) => [d.from, d.stage, d.cause, d.rootCause?.confidence])).to.deep.equal([
@@ -148,7 +148,7 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
       expect(d.sent).to.equal(0);
       expect(d.mtu).to.equal(undefined);
     }
-    expect(r.skipped.map((s) => s.what)).to.deep.equal(['captures', 'pings', 'mtu']);
+    expect(r.skipped.map((s) => s.what)).to.deep.equal(['captures', 'pings', 'mtu', 'tcp']);
   });
 
   it('verify with the tunnel set down after up: named as down from the host\'s flags, and no MTU probe', () => {
