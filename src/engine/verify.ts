@@ -50,14 +50,11 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     opts.log?.(`capturing on ${caps.sniffers.map((x) => `${x.host}:${x.s.iface}`).join(', ')}`);
     const ways = [[a, b], [b, a]] as const;
     const pings = await Promise.all(ways.map(([from, to]) => ping(hostOf(from), from, to, opts.count, opts.interval, opts.signal)));
-    opts.log?.(`pings done at ${Math.round(performance.now() - started)} ms`);
     interrupted();
     // A probe or a transfer means something only where the pings crossed.
     const crossed = pings.map((p) => (p.summary?.received ?? 0) > 0) as [boolean, boolean];
     const tcpRuns = tcpBytes > 0 ? await runTcp(pair, hostOf, crossed, { bytes: tcpBytes, stallMs: opts.tcpStallMs ?? 3_000, ...(opts.signal ? { signal: opts.signal } : {}) }) : [undefined, undefined];
     interrupted();
-    const t = (what: string): void => opts.log?.(`${what} at ${Math.round(performance.now() - started)} ms`);
-    t('pings and transfers done');
     // Every reply ping counted, and every byte a transfer delivered, has passed every capture
     // point: wait until the files hold them.
     const arrived = (): boolean => ways.every(([from, to], i) => {
@@ -71,7 +68,6 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
       return c.leftInGre.payloadBytes >= delivered && c.arrivedInGre.payloadBytes >= delivered;
     });
     await settle([...watched.values()], arrived, 1_000);
-    t('captures settled');
     interrupted();
     const stopped = await Promise.all(caps.sniffers.map(async (x) => ({ host: x.host, ...(await x.s.stop()) })));
     const [mtus, after] = await Promise.all([
@@ -79,7 +75,6 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
       readBoth(pair, hostOf, opts.signal),
       Promise.all([...watched.values()].map((c) => c.poll(true))),
     ]);
-    t('probes done');
     interrupted();
     const counters = movedBetween(pair, before, after);
     const judged = ways.map(([from, to], i) => judge(from, to, pings[i]!, capOf, mtus[i], tcpRuns[i], tcpBytes, gso[i === 0 ? 0 : 1]));
