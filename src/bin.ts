@@ -13,10 +13,13 @@ if (argv[0] === 'check' && !argv.some((a) => a.startsWith('--netns') || a.starts
 
 // No top-level await: the bundle is CommonJS (scripts/bundle.ts says why).
 // The single executable in a user-mode Linux guest runs the host's job itself (src/host/uml.ts).
+// verify's bulk TCP endpoint (src/engine/verify/tcp.ts) is this same program, in a mode not in help.
 const run: Promise<number> =
   argv[0] === '--uml-guest'
     ? import('./host/uml-guest-argv.js').then(({ runGuestJobFile }) => runGuestJobFile(argv[1]))
-    : import('./cli.js').then(({ main }) => main(argv));
+    : argv[0] === '--tcp-endpoint'
+      ? import('./host/tcp-endpoint.js').then(({ runTcpEndpoint }) => runTcpEndpoint(argv[1]))
+      : import('./cli.js').then(({ main }) => main(argv));
 void run.then((code) => {
   process.exitCode = code;
 });

@@ -7,6 +7,7 @@ export const Next = {
   gre: 4,
   icmp: 5,
   icmp6: 6,
+  tcp: 7,
 } as const;
 
 /**
@@ -18,10 +19,12 @@ export interface Cursor {
   end: number;
   next: number;
   snapped: boolean;
+  /** Where the innermost IP packet ends by its own length field (past `end` when the capture snapped it). */
+  ipEnd: number;
 }
 
 export function newCursor(): Cursor {
-  return { off: 0, end: 0, next: Next.none, snapped: false };
+  return { off: 0, end: 0, next: Next.none, snapped: false, ipEnd: 0 };
 }
 
 /** Next protocol for an EtherType (Ethernet, cooked captures, GRE). */

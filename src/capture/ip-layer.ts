@@ -22,6 +22,7 @@ export function decodeIpv4(dv: DataView, cur: Cursor, rec: PacketLayers): void {
   const proto = dv.getUint8(off + 9);
   place(rec, ipv4Info(dv, off, proto, (frag & 0x3fff) !== 0));
   if (total >= ihl && off + total < cur.end) cur.end = off + total;
+  cur.ipEnd = off + total;
   cur.off = off + ihl;
   // Only the first fragment carries the next header.
   cur.next = (frag & 0x1fff) !== 0 ? Next.none : nextForProto(proto, 4);
@@ -38,6 +39,7 @@ export function decodeIpv6(dv: DataView, cur: Cursor, rec: PacketLayers): void {
   }
   const payload = dv.getUint16(off + 4);
   if (payload > 0 && off + 40 + payload < cur.end) cur.end = off + 40 + payload;
+  cur.ipEnd = off + 40 + payload;
   cur.off = off + 40;
   let proto = dv.getUint8(off + 6);
   let fragment = false;
@@ -87,6 +89,8 @@ function nextForProto(proto: number, version: 4 | 6): number {
       return version === 4 ? Next.icmp : Next.none;
     case 58:
       return version === 6 ? Next.icmp6 : Next.none;
+    case 6:
+      return Next.tcp;
     default:
       return Next.none;
   }

@@ -4,7 +4,8 @@ import { decodeIcmp } from './icmp-layer.js';
 import { decodeIpv4, decodeIpv6 } from './ip-layer.js';
 import { decodeLink } from './linktype.js';
 import { decodeMpls } from './mpls-layer.js';
-import type { GreInfo, IcmpInfo, IpInfo, MplsEntry, PacketLayers, PacketRecord, Timestamp } from './record.js';
+import { decodeTcp } from './tcp-layer.js';
+import type { GreInfo, IcmpInfo, IpInfo, MplsEntry, PacketLayers, PacketRecord, TcpInfo, Timestamp } from './record.js';
 
 /** Bounds the layers decoded per packet (GRE in IP in MPLS ... cannot loop forever). */
 const MAX_LAYERS = 8;
@@ -20,6 +21,7 @@ interface Scratch {
   mpls: MplsEntry[];
   inner: IpInfo | undefined;
   icmp: IcmpInfo | undefined;
+  tcp: TcpInfo | undefined;
   truncated: boolean | undefined;
   error: string | undefined;
 }
@@ -31,6 +33,7 @@ const scratch: Scratch = {
   mpls: NO_LABELS,
   inner: undefined,
   icmp: undefined,
+  tcp: undefined,
   truncated: undefined,
   error: undefined,
 };
@@ -49,7 +52,7 @@ export function decodePacket(
   ts: Timestamp | undefined,
 ): PacketRecord {
   const l = scratch as PacketLayers;
-  scratch.vlan = scratch.outer = scratch.gre = scratch.inner = scratch.icmp = scratch.truncated = scratch.error = undefined;
+  scratch.vlan = scratch.outer = scratch.gre = scratch.inner = scratch.icmp = scratch.tcp = scratch.truncated = scratch.error = undefined;
   scratch.mpls = NO_LABELS;
   cur.off = off;
   cur.end = off + caplen;
@@ -70,6 +73,10 @@ export function decodePacket(
       decodeMpls(dv, cur, l);
     } else if (next === Next.icmp || next === Next.icmp6) {
       decodeIcmp(dv, cur, l, next === Next.icmp6);
+    } else if (next === Next.tcp) {
+      // Only a tunnel's TCP (verify's transfers): the underlay's own sessions stay undecoded.
+      if (scratch.inner === undefined) break;
+      decodeTcp(dv, cur, l);
     } else break;
   }
   return build(index, ts, linktype, length, caplen);
@@ -77,7 +84,7 @@ export function decodePacket(
 
 /** The record, fields in a fixed order; the usual MPLS-over-GRE echo is built as one literal. */
 function build(index: number, ts: Timestamp | undefined, linktype: number, length: number, caplen: number): PacketRecord {
-  const { vlan, outer, gre, mpls, inner, icmp, truncated, error } = scratch;
+  const { vlan, outer, gre, mpls, inner, icmp, tcp, truncated, error } = scratch;
   const mplsOut = mpls === NO_LABELS ? [] : mpls;
   if (ts !== undefined && vlan === undefined && outer !== undefined && gre !== undefined && inner !== undefined && icmp !== undefined && truncated === undefined && error === undefined) {
     return { index, ts, linktype, length, caplen, outer, gre, mpls: mplsOut, inner, icmp };
@@ -88,6 +95,7 @@ function build(index: number, ts: Timestamp | undefined, linktype: number, lengt
   if (gre !== undefined) rec.gre = gre;
   if (inner !== undefined) rec.inner = inner;
   if (icmp !== undefined) rec.icmp = icmp;
+  if (tcp !== undefined) rec.tcp = tcp;
   if (truncated !== undefined) rec.truncated = truncated;
   if (error !== undefined) rec.error = error;
   return rec;

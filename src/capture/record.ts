@@ -39,6 +39,16 @@ export interface IcmpInfo {
   readonly seq?: number;
 }
 
+/** A TCP header carried inside a tunnel (GRE or MPLS): TCP of the underlay itself is not decoded. */
+export interface TcpInfo {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** The flags byte: FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10. */
+  readonly flags: number;
+  /** Payload bytes, from the IP header's length (a segment the capture snapped still counts whole). */
+  readonly payload: number;
+}
+
 /**
  * One packet, decoded. JSON-friendly: numbers, strings and booleans only. Its parts must be
  * treated as immutable: the decoder shares equal address, label and timestamp objects between records.
@@ -61,6 +71,7 @@ export interface PacketRecord {
   mpls: readonly MplsEntry[];
   inner?: IpInfo;
   icmp?: IcmpInfo;
+  tcp?: TcpInfo;
   /** the captured bytes (or the text) ended before a header the decoder needed. */
   truncated?: boolean;
   /** why decoding stopped early: a malformed header, or a file cut inside a record. */
@@ -70,7 +81,7 @@ export interface PacketRecord {
 export type CaptureFormat = 'pcap' | 'pcapng' | 'text';
 
 /** The layer fields of a record, which the per-layer decoders fill in. */
-export type PacketLayers = Pick<PacketRecord, 'vlan' | 'outer' | 'gre' | 'mpls' | 'inner' | 'icmp' | 'truncated' | 'error'>;
+export type PacketLayers = Pick<PacketRecord, 'vlan' | 'outer' | 'gre' | 'mpls' | 'inner' | 'icmp' | 'tcp' | 'truncated' | 'error'>;
 
 /** A writable copy of a record part's type, for the code that builds it. */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -33,6 +33,18 @@ export function oneOf<T extends string>(value: unknown, field: string, allowed: 
 
 export const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+const SUFFIX: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** A byte count: a positive whole number, optionally followed by K, M or G (powers of 1024), at most 1G; `fallback` when absent. */
+export function bytesOption(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const s = str(value) ?? '';
+  const m = /^([1-9][0-9]{0,12})([KMG]?)$/i.exec(s);
+  const n = m ? Number(m[1]) * SUFFIX[m[2]!.toUpperCase()]! : NaN;
+  if (!(n > 0 && n <= 1024 ** 3)) throw new UsageError(field, `must be a positive number of bytes, with an optional K, M or G suffix, at most 1G (got "${s}")`);
+  return n;
+}
+
 /** A whole number option within [min, max] (no sign, no leading zeros), or `fallback` when absent. */
 export function intOption(value: unknown, field: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;

@@ -1,12 +1,12 @@
 import { downCommand } from '../commands/down.js';
 import { planCommand } from '../commands/plan.js';
 import { upCommand, upDryRunCommand } from '../commands/up.js';
-import { verifyCommand } from '../commands/verify.js';
+import { DEFAULT_TCP_BYTES, verifyCommand } from '../commands/verify.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { renderApply, renderDryRun, renderRemove, renderVerify } from '../report/tunnel-text.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
-import { fileArg, intOption, str } from './parse.js';
+import { bytesOption, fileArg, intOption, str } from './parse.js';
 import { sshConfigOption } from './target.js';
 
 export { fileArg } from './parse.js';
@@ -71,9 +71,9 @@ export const down: CliCommand = {
 export const verify: CliCommand = {
   name: 'verify',
   summary: 'ping both ways under tcpdump and prove each direction carries its label inside GRE',
-  usage: 'mplsgre verify FILE [--count N] [--interval SECONDS] [--no-mtu] [--ssh-config FILE] [--json]',
+  usage: 'mplsgre verify FILE [--count N] [--interval SECONDS] [--no-mtu] [--bytes N[K|M|G]] [--no-tcp] [--ssh-config FILE] [--json]',
   formats: ['text'],
-  options: { ...COMMON_OPTIONS, count: { type: 'string' }, interval: { type: 'string' }, 'no-mtu': { type: 'boolean' }, 'ssh-config': { type: 'string' } },
+  options: { ...COMMON_OPTIONS, count: { type: 'string' }, interval: { type: 'string' }, 'no-mtu': { type: 'boolean' }, bytes: { type: 'string' }, 'no-tcp': { type: 'boolean' }, 'ssh-config': { type: 'string' } },
   async run(values, positionals, ctx) {
     const count = intOption(values.count, '--count', 1, 100_000, 5);
     const text = values.interval === undefined ? '0.01' : (str(values.interval) ?? '');
@@ -81,9 +81,11 @@ export const verify: CliCommand = {
     if (!Number.isFinite(interval) || interval < 0 || interval > 10) throw new UsageError('--interval', `must be a number of seconds from 0 to 10 (got "${str(values.interval)}")`);
     // iputils refuses intervals below 2 ms to anyone but root; 0 is root's fastest (one request per reply)
     if (interval < 0.002 && process.getuid?.() !== 0) throw new UsageError('--interval', `below 0.002 needs root (got "${str(values.interval)}")`);
+    const tcpBytes = values['no-tcp'] ? 0 : bytesOption(values.bytes, '--bytes', DEFAULT_TCP_BYTES);
+    if (values['no-tcp'] && values.bytes !== undefined) throw new UsageError('--bytes', 'a transfer size means nothing with --no-tcp');
     const sig = interruptible();
-    // Interrupted: pings and captures stop, the captures are removed, and the CLI exits 130 or 143.
-    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], log: ctx.log, ssh: sshConfigOption(values['ssh-config']), signal: sig.signal }).finally(() => sig.dispose());
+    // Interrupted: pings, transfers and captures stop, the captures are removed, and the CLI exits 130 or 143.
+    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], tcpBytes, log: ctx.log, ssh: sshConfigOption(values['ssh-config']), signal: sig.signal }).finally(() => sig.dispose());
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderVerify(r, style) } };
   },
 };

@@ -20,6 +20,11 @@ export function inSea(): boolean {
   return sea;
 }
 
+/** How to run this very program again: the single executable itself, or node with the package's CLI script. */
+export function selfArgv(): string[] {
+  return inSea() ? [process.execPath] : [process.execPath, join(packageRoot(), 'bin', 'mplsgre.js')];
+}
+
 /**
  * The package files the CLI reads at run time, by name: the keys of sea-config.json's assets,
  * which the single executable carries inside.

@@ -47,18 +47,36 @@ export function renderRemove(r: RemoveResult, style: Style): string {
   return out.join('\n') + '\n';
 }
 
+const MIB = 1024 * 1024;
+const size = (n: number): string => (n >= MIB ? `${Math.round((n / MIB) * 10) / 10} MiB` : `${n} bytes`);
+
+/** One direction's transfer in a line: what arrived, at what rate, what the captures saw. */
+function tcpLine(t: NonNullable<VerifyResult['directions'][number]['tcp']>): string {
+  if (t.skipped) return `tcp: not run: ${oneLine(t.reason ?? '')}`;
+  const rate = t.throughputMbps !== null ? ` at ${t.throughputMbps} Mbit/s` : '';
+  const seen = `${t.segmentsInGre} segment(s) labelled in GRE at the receiver, largest ${t.largestSegment} bytes leaving${t.mplsGso === false ? ', mpls_gso not loaded' : ''}`;
+  return t.ok
+    ? `tcp: ${size(t.bytes)} delivered${rate}, digests match; ${seen}`
+    : `tcp: FAILED: ${oneLine(t.reason ?? '')} (${size(t.bytes)} of ${size(t.sent)} delivered${t.digestMatch ? '' : ', digests differ'}; ${seen})`;
+}
+
 export function renderVerify(r: VerifyResult, style: Style): string {
   const out = r.directions.map((d) => {
     const head = `${d.from}->${d.to} label ${d.label}: ${d.received}/${d.sent} replies`;
     const rtt = d.rttMs ? `, rtt ${d.rttMs.avg} ms` : '';
     const mtu = d.mtu?.largestPayload ? `; largest payload ${d.mtu.largestPayload} (packet ${d.mtu.largestTunnelPacket} in a ${d.mtu.tunnelMtu}-byte tunnel)` : '';
     const line = paint(style, d.ok ? 'green' : 'red', `${d.ok ? 'ok  ' : 'FAIL'} ${head}${rtt}; ${oneLine(d.explanation)}${mtu}`);
+    const tcp = d.tcp ? `\n     ${tcpLine(d.tcp)}` : '';
     const rc = d.rootCause;
-    return rc ? `${line}\n     cause: ${rc.id ?? 'unknown'} (${rc.confidence}): ${oneLine(rc.explanation)}${rc.evidence.length ? `\n     evidence: ${oneLine(rc.evidence.join('; '))}` : ''}${rc.fix ? `\n     fix: ${oneLine(rc.fix)}` : ''}` : line;
+    return rc ? `${line}${tcp}\n     cause: ${rc.id ?? 'unknown'} (${rc.confidence}): ${oneLine(rc.explanation)}${rc.evidence.length ? `\n     evidence: ${oneLine(rc.evidence.join('; '))}` : ''}${rc.fix ? `\n     fix: ${oneLine(rc.fix)}` : ''}` : `${line}${tcp}`;
   });
-  const skippedAll = r.skipped.filter((s) => !s.direction);
-  if (skippedAll.length) out.push(`skipped: ${skippedAll.map((s) => (s.what === 'mtu' ? 'MTU probes' : s.what)).join(', ')}: ${oneLine(skippedAll[0]!.reason)}`);
-  for (const s of r.skipped.filter((x) => x.direction)) out.push(`skipped: ${s.what === 'mtu' ? 'MTU probes' : s.what} ${s.direction}: ${oneLine(s.reason)}`);
+  const what = (w: string): string => (w === 'mtu' ? 'MTU probes' : w === 'tcp' ? 'TCP transfer' : w);
+  const skippedAll = r.skipped.filter((s) => !s.direction && !s.host);
+  if (skippedAll.length) out.push(`skipped: ${skippedAll.map((s) => what(s.what)).join(', ')}: ${oneLine(skippedAll[0]!.reason)}`);
+  for (const s of r.skipped.filter((x) => x.direction || x.host)) out.push(`skipped: ${what(s.what)} ${s.direction ?? `on ${s.host}`}: ${oneLine(s.reason)}`);
+  // The drops only: packets and bytes moved on every working tunnel (they are in --json).
+  const drops = r.counters.flatMap((c) => c.moved.filter((m) => /errors|dropped|noroute/.test(m.counter)).map((m) => `${m.counter} +${m.delta} on ${c.host}'s ${m.ifname}`));
+  if (r.counters.some((c) => c.ok)) out.push(`mpls drops counted: ${drops.length ? drops.join(', ') : 'none'}`);
   const captures = r.captures.length ? ` (captures: ${r.captures.map((c) => `${c.host}:${c.iface} ${c.captured ?? '?'} pkts`).join(', ')})` : '';
   out.push('', `${r.ok ? 'Verified' : 'Not verified'} in ${r.durationMs} ms${captures}`);
   return out.join('\n') + '\n';

@@ -54,7 +54,7 @@ describe('verify before up, in real network namespaces on this machine', functio
     ]);
     expect(v.directions[0]!.rootCause!.evidence).to.deep.equal(['A: /sys/class/net/foo4: absent']);
     expect(v.directions.every((d) => d.sent === 0 && d.mtu === undefined)).to.equal(true);
-    expect(v.skipped.map((s) => s.what)).to.deep.equal(['captures', 'pings', 'mtu']);
+    expect(v.skipped.map((s) => s.what)).to.deep.equal(['captures', 'pings', 'mtu', 'tcp']);
     expect(v.captures).to.deep.equal([]);
     // Not one packet left either end of the underlay: no ping, no probe.
     expect(await txPackets()).to.deep.equal(tx);
@@ -65,7 +65,7 @@ describe('verify before up, in real network namespaces on this machine', functio
     expect(r.exitCode, r.stderr).to.equal(1);
     expect(r.stdout).to.contain('cause: interface_missing (certain): A has no tunnel foo4');
     expect(r.stdout).to.contain(`fix: mplsgre up ${file}`);
-    expect(r.stdout).to.match(/skipped: captures, pings, MTU probes: the tunnel is not configured on A and B/);
+    expect(r.stdout).to.match(/skipped: captures, pings, MTU probes, TCP transfer: the tunnel is not configured on A and B/);
     expect(r.stdout).to.not.contain('capture_incomplete');
   });
 });

@@ -116,6 +116,8 @@ export async function tunnelScenarios(input: { root: string }): Promise<{ runs: 
     ['pops-other-label', [['ip', '-n', nsB, '-f', 'mpls', 'route', 'del', '100', 'dev', 'lo'], ['ip', '-n', nsB, '-f', 'mpls', 'route', 'add', '999', 'dev', 'lo']],
       [['ip', '-n', nsB, '-f', 'mpls', 'route', 'del', '999', 'dev', 'lo'], ['ip', '-n', nsB, '-f', 'mpls', 'route', 'add', '100', 'dev', 'lo']], ['--no-mtu']],
     ['small-underlay-mtu', [['ip', '-n', nsB, 'link', 'set', 'dev', vethB, 'mtu', '1200']], [['ip', '-n', nsB, 'link', 'set', 'dev', vethB, 'mtu', '1500']], []],
+    // The same, without the MTU probe: the bulk TCP transfer alone must name it.
+    ['small-underlay-mtu-tcp', [['ip', '-n', nsB, 'link', 'set', 'dev', vethB, 'mtu', '1200']], [['ip', '-n', nsB, 'link', 'set', 'dev', vethB, 'mtu', '1500']], ['--no-mtu']],
     ['wrong-remote', [['ip', '-n', nsA, 'tunnel', 'change', 'foo4', 'mode', 'gre', 'remote', '10.128.100.3', 'local', '10.128.0.2']],
       [['ip', '-n', nsA, 'tunnel', 'change', 'foo4', 'mode', 'gre', 'remote', '10.128.100.2', 'local', '10.128.0.2']], ['--no-mtu']],
     // The kernel drops the routes through a link set down: mending puts the overlay route back.

@@ -39,7 +39,7 @@ export async function verifyLoad(input: { root: string; counts: number[]; interv
     const up = await execLocal(process.execPath, [bin, 'up', file, '--json'], { timeoutMs: 60_000, env });
     if (up.exitCode !== 0) throw new Error(`up failed: ${up.stdout}${up.stderr}`);
     for (const count of input.counts) {
-      const argv = [process.execPath, bin, 'verify', file, '--count', String(count), '--interval', input.interval, '--no-mtu', '--json'];
+      const argv = [process.execPath, bin, 'verify', file, '--count', String(count), '--interval', input.interval, '--no-mtu', '--no-tcp', '--json'];
       const r = timed
         ? await execLocal('/usr/bin/time', ['-f', 'MAXRSS %M WALL %e', ...argv], { timeoutMs: 600_000, env })
         : await execLocal(argv[0]!, argv.slice(1), { timeoutMs: 600_000, env });

@@ -65,7 +65,12 @@ describe('kernel tier: up, verify, down across two ssh hosts in user-mode Linux'
       expect(d.onWireInGre).to.be.at.least(10);
       expect(d.repliesInGre).to.be.at.least(10);
       expect(d.mtu?.largestPayload).to.equal(1444);
+      // Over ssh the hosts' own python3 runs the TCP endpoints: every byte, labelled in GRE.
+      expect(d.tcp?.ok, d.tcp?.reason).to.equal(true);
+      expect([d.tcp?.bytes, d.tcp?.digestMatch]).to.deep.equal([4 * 1024 * 1024, true]);
+      expect(d.tcp?.segmentsInGre).to.be.greaterThan(100);
     }
+    expect(r.skipped).to.deep.equal([]);
     // tcpdump's own count came back through the terminal: it was stopped by SIGINT, not killed.
     for (const c of r.captures) expect(c.captured, c.host).to.be.at.least(40);
   });

@@ -61,12 +61,63 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
     }
   });
 
+  it('verify moves 4 MiB of TCP each way through the tunnel: every byte arrived (digests equal), its segments labelled inside GRE, a throughput', () => {
+    const r = result<VerifyResult>('verify');
+    for (const d of r.directions) {
+      const t = d.tcp!;
+      expect(t, `${d.from}->${d.to}`).to.exist;
+      expect(t.ok, t.reason).to.equal(true);
+      expect([t.bytes, t.sent, t.digestMatch, t.stalled]).to.deep.equal([4 * 1024 * 1024, 4 * 1024 * 1024, true, false]);
+      expect(t.segmentsLeftInGre).to.be.greaterThan(100);
+      expect(t.segmentsInGre).to.be.greaterThan(100);
+      // Full-size segments: the tunnel's MTU (1476) less the label, IP and TCP headers with timestamps.
+      expect(t.largestSegment).to.be.at.least(1400);
+      expect(t.throughputMbps).to.be.greaterThan(0);
+      expect(t.mplsGso).to.equal(true);
+    }
+    expect(r.skipped).to.deep.equal([]);
+    // Both ends' counters read before and after: the tunnel device moved, and nothing was dropped.
+    expect(r.counters.map((c) => [c.host, c.ok])).to.deep.equal([['A', true], ['B', true]]);
+    for (const c of r.counters) {
+      expect(c.moved.find((m) => m.ifname === 'foo4' && m.counter === 'rx_packets')?.delta).to.be.greaterThan(1000);
+      expect(c.moved.filter((m) => /noroute|dropped|errors/.test(m.counter))).to.deep.equal([]);
+    }
+  });
+
+  it('an underlay MTU smaller than the tunnel assumes fails verify --no-mtu from the TCP evidence alone: stage mtu, mtu_exceeded, the segments cited', () => {
+    const run_ = run('verify-small-underlay-mtu-tcp');
+    expect(run_.code, run_.stderr).to.equal(1);
+    const r = result<VerifyResult>('verify-small-underlay-mtu-tcp');
+    const ab = r.directions[0]!;
+    expect(ab.mtu).to.equal(undefined);
+    expect([ab.received, ab.sent]).to.deep.equal([3, 3]);
+    expect([ab.ok, ab.stage, ab.cause]).to.deep.equal([false, 'mtu', 'mtu_exceeded']);
+    expect(ab.tcp?.stalled).to.equal(true);
+    expect(ab.tcp?.ok).to.equal(false);
+    expect(ab.tcp?.bytes).to.be.below(4 * 1024 * 1024);
+    expect(ab.rootCause?.evidence.join('\n')).to.match(/^A sent TCP segments of up to 14\d\d bytes labelled 100 in GRE; (none reached B|the largest that reached B carried \d+ bytes); 56-byte pings crossed$/m);
+  });
+
+  it('the label route deleted and MPLS input off on B: the root cause cites the counter that moved (rx_noroute, rx_dropped on B\'s foo4)', () => {
+    // 3 requests of A->B, and the 3 replies of B->A (labelled 100 too) on top.
+    const cited = (name: string, counter: string): number => {
+      const line = result<VerifyResult>(name).directions[0]!.rootCause?.evidence.find((l) => l.startsWith(`${counter} +`));
+      expect(line, `${name}: ${counter} cited`).to.match(new RegExp(`^${counter} \\+\\d+ on B's foo4$`));
+      return Number(/\+(\d+)/.exec(line!)![1]);
+    };
+    expect(cited('verify-pops-other-label', 'rx_noroute')).to.be.within(3, 6);
+    expect(cited('verify-input-off', 'rx_dropped')).to.be.within(3, 6);
+    // Where nothing crossed, no transfer is tried, and verify says so.
+    expect(result<VerifyResult>('verify-input-off').skipped).to.deep.include({ what: 'tcp', direction: 'A->B', reason: 'no echo request crossed: no transfer was tried' });
+  });
+
   /** One thing broken at a time after up: verify must fail that direction and name the cause. */
   const BROKEN: [string, string, string, string, RegExp][] = [
     ['rp-strict', 'strict rp_filter on B', 'A->B', 'rp_filter_strict', /no_reply/],
     ['input-off', 'MPLS input off on B\'s tunnel', 'A->B', 'mpls_input_disabled', /no_reply|not_delivered/],
     ['pops-other-label', 'B pops 999 instead of 100', 'A->B', 'label_not_routed', /no_reply|not_delivered/],
     ['small-underlay-mtu', 'B\'s underlay MTU 1200', 'A->B', 'mtu_exceeded', /mtu/],
+    ['small-underlay-mtu-tcp', 'B\'s underlay MTU 1200 and --no-mtu', 'A->B', 'mtu_exceeded', /mtu/],
     ['wrong-remote', 'A\'s tunnel remote 10.128.100.3', 'A->B', 'tunnel_endpoint_mismatch', /not_sent_in_gre|wrong_endpoint/],
     ['tunnel-down', 'A\'s tunnel set down (ip link set foo4 down)', 'A->B', 'device_down', /not_configured/],
     ['tunnel-down', 'A\'s tunnel set down, seen from B', 'B->A', 'device_down', /not_configured/],
@@ -85,7 +136,7 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
     });
   }
 
-  it('verify before up: exit 1, each direction names the absent tunnel with certainty, fix mplsgre up FILE, no MTU probe', () => {
+  it('verify before up: exit 1, each direction names the absent tunnel with certainty, fix mplsgre up FILE, no MTU probe, no transfer', () => {
     const r = result<VerifyResult>('verify-before-up');
     expect(run('verify-before-up').code, run('verify-before-up').stderr).to.equal(1);
     expect(r.directions.map((d) => [d.from, d.stage, d.cause, d.rootCause?.confidence])).to.deep.equal([
@@ -97,7 +148,7 @@ describe('kernel tier: plan, up, verify, down in user-mode Linux', function () {
       expect(d.sent).to.equal(0);
       expect(d.mtu).to.equal(undefined);
     }
-    expect(r.skipped.map((s) => s.what)).to.deep.equal(['captures', 'pings', 'mtu']);
+    expect(r.skipped.map((s) => s.what)).to.deep.equal(['captures', 'pings', 'mtu', 'tcp']);
   });
 
   it('verify with the tunnel set down after up: named as down from the host\'s flags, and no MTU probe', () => {
