@@ -51,7 +51,7 @@ export function renderWatchPrometheus(s: WatchSnapshot): string {
       s.directions.flatMap((d) => (d.rttMs === undefined ? [] : [sample('mplsgre_direction_rtt_seconds', dir(d), d.rttMs / 1000)]))),
     ...family('mplsgre_direction_pings_sent', 'gauge', 'Echo requests "from" sent to "to" in the last round.',
       s.directions.map((d) => sample('mplsgre_direction_pings_sent', dir(d), d.sent))),
-    ...COUNTERS.flatMap(([c, help]) => family(`mplsgre_mpls_${c}_total`, 'counter', `${help} (the kernel's per-device MPLS counter ${c}, as of the last round)`,
+    ...COUNTERS.flatMap(([c, help]) => family(`mplsgre_mpls_${c}_total`, 'counter', `${help.replace(/\.$/, '')} (the kernel's per-device MPLS counter ${c}, as of the last round).`,
       s.counters.flatMap((h) => h.devices.map((dev) => sample(`mplsgre_mpls_${c}_total`, [t, ['host', h.host], ['device', dev.ifname]], dev.counters[c] ?? 0))))),
     ...family('mplsgre_counters_readable', 'gauge', '1 when the last round read the host\'s MPLS counters, else 0.',
       s.counters.map((h) => sample('mplsgre_counters_readable', host(h), h.ok ? 1 : 0))),

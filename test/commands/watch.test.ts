@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import { getEventListeners } from 'node:events';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { watchLoop } from '../../src/commands/watch.js';
+import { parseTopology } from '../../src/core/topology.js';
+import type { WatchSnapshot } from '../../src/core/watch-state.js';
+import type { ExecOptions, ExecResult, Host } from '../../src/host/host.js';
+import { COUNTERS_ARGV } from '../../src/probes/mpls-counters.js';
+import { loadCounters } from '../support/fixtures.js';
+
+const TOPO = parseTopology(`tunnel: { name: foo4, overlay: 10.199.0.0/24 }
+hosts:
+  A: { target: netns:A, underlay: 10.128.0.2, overlay: 10.199.0.1, label: 100 }
+  B: { target: netns:B, underlay: 10.128.100.2, overlay: 10.199.0.2, label: 101 }
+`);
+
+/**
+ * A mock end: `ip -j stats ...` answers the recorded counters of a crossing round (before, then
+ * after, in turn), ping answers every request; `hang` makes ping wait for its abort signal.
+ */
+class FakeEnd implements Host {
+  readonly calls: string[] = [];
+  aborted = 0;
+  hang = false;
+  private reads = 0;
+  constructor(readonly name: string, private readonly key: 'A' | 'B') {}
+
+  async exec(file: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const base = { argv: [file, ...args], exitCode: 0, signal: null, stderr: '', failed: false, timedOut: false, durationMs: 1 };
+    if (file === 'ip' && args.join(' ') === COUNTERS_ARGV.join(' ')) {
+      const fx = loadCounters('seed-crossing').hosts[this.key]!;
+      return { ...base, stdout: this.reads++ % 2 === 0 ? fx.before : fx.after };
+    }
+    if (file === 'ping') {
+      this.calls.push('ping');
+      if (this.hang) {
+        await new Promise<void>((resolve) => opts.signal?.addEventListener('abort', () => resolve(), { once: true }));
+        this.aborted++;
+        return { ...base, exitCode: null, signal: 'SIGTERM', failed: true, stdout: '' };
+      }
+      return { ...base, stdout: '\n--- x ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, time 4ms\nrtt min/avg/max/mdev = 0.100/0.200/0.300/0.050 ms\n' };
+    }
+    throw new Error(`unexpected command ${file} ${args.join(' ')}`);
+  }
+
+  async readFiles(): Promise<never[]> {
+    return [];
+  }
+
+  start(): never {
+    throw new Error('watch starts no background process');
+  }
+}
+
+const ends = (): Map<string, FakeEnd> => new Map([['A', new FakeEnd('netns:A', 'A')], ['B', new FakeEnd('netns:B', 'B')]]);
+
+function gc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/** The snapshot's size as JSON: every structure it holds, counted. */
+const size = (s: WatchSnapshot): number => JSON.stringify({ ...s, rounds: 0, lastRoundAt: 0, lastRoundDurationS: 0, readiness: s.readiness.map((r) => ({ ...r, at: 0, durationS: 0 })) }).length;
+
+describe('watch: the loop over a mock Host', () => {
+  it('thousands of rounds at a short interval: the snapshot, the abort listeners and the heap stay bounded', async function () {
+    this.timeout(120_000);
+    const hosts = ends();
+    const controller = new AbortController();
+    const sizes: number[] = [];
+    const heap: number[] = [];
+    let checks = 0;
+    const opts = {
+      intervalS: 0.0001, checkIntervalS: 0.05, signal: controller.signal,
+      ready: async () => (checks++, true),
+      onSnapshot: (s: WatchSnapshot) => {
+        if (s.rounds % 500 === 0) {
+          sizes.push(size(s));
+          gc();
+          heap.push(process.memoryUsage().heapUsed);
+        }
+      },
+    };
+    const last = await watchLoop(TOPO, hosts, { ...opts, maxRounds: 4_000 });
+    expect(last.rounds).to.equal(4_000);
+    expect(last.directions.map((d) => [d.from, d.to, d.up])).to.deep.equal([['A', 'B', true], ['B', 'A', true]]);
+    expect(checks, 'check runs on its own cadence, not every round').to.be.greaterThan(1).and.lessThan(4_000);
+    expect(new Set(sizes).size, `snapshot sizes ${sizes.join(', ')}`).to.equal(1);
+    expect(getEventListeners(controller.signal, 'abort'), 'abort listeners left on the signal').to.have.length(0);
+    // The first samples carry the warm-up (JIT, caches): growth is judged from the second on.
+    const growth = heap.at(-1)! - heap[1]!;
+    expect(growth, `heap used every 500 rounds: ${heap.map((h) => (h / 1e6).toFixed(1)).join(', ')} MB`).to.be.lessThan(2e6);
+  });
+
+  it('an abort mid-round stops the pings in flight and the loop returns', async () => {
+    const hosts = ends();
+    for (const h of hosts.values()) h.hang = true;
+    const controller = new AbortController();
+    const done = watchLoop(TOPO, hosts, { intervalS: 1, checkIntervalS: 60, signal: controller.signal, ready: async () => true, onSnapshot: () => undefined });
+    while ([...hosts.values()].some((h) => h.calls.length === 0)) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    const last = await done;
+    expect(last.rounds, 'the aborted round is not published').to.equal(0);
+    expect([...hosts.values()].map((h) => h.aborted)).to.deep.equal([1, 1]);
+  });
+});
