@@ -61,46 +61,57 @@ export async function watchLoop(topo: Topology, hosts: ReadonlyMap<string, Host>
   let lastCheck = -Infinity;
   let said = '';
   const signal = opts.signal;
-  while (!signal.aborted && (opts.maxRounds === undefined || snap.rounds < opts.maxRounds)) {
-    const started = performance.now();
-    const checking = started - lastCheck >= opts.checkIntervalS * 1000;
-    if (checking) lastCheck = started;
-    const readiness: Promise<readonly HostReadiness[]> = checking
-      ? Promise.all(topo.hosts.map(async (h): Promise<HostReadiness> => {
-        const t0 = performance.now();
-        const base = { host: h.name, target: formatTarget(h.target) };
-        try {
-          const ok = await ready(hosts.get(h.name)!, h, topo);
-          return { ...base, ready: ok, at: Date.now() / 1000, durationS: (performance.now() - t0) / 1000 };
-        } catch (err) {
-          return { ...base, at: Date.now() / 1000, error: (err as Error).message };
-        }
-      }))
-      : Promise.resolve(snap.readiness);
-    let result: RoundResult;
+  let reads: RoundResult['reads'];
+  // check runs beside the rounds, never delaying one; a stop waits for it (its commands have timeouts).
+  let checking: Promise<void> | undefined;
+  const check = (): Promise<void> => Promise.all(topo.hosts.map(async (h): Promise<HostReadiness> => {
+    const t0 = performance.now();
+    const base = { host: h.name, target: formatTarget(h.target) };
     try {
-      [result] = await Promise.all([round(topo, hosts, { waitS, signal }), readiness.then((r) => { snap = { ...snap, readiness: r }; })]);
+      const ok = await ready(hosts.get(h.name)!, h, topo);
+      return { ...base, ready: ok, at: Date.now() / 1000, durationS: (performance.now() - t0) / 1000 };
     } catch (err) {
-      if (signal.aborted) break;
-      const why = (err as Error).message;
-      opts.log?.(`round ${snap.rounds + 1} failed: ${why}`);
-      result = {
-        counters: snap.counters,
-        directions: ([[0, 1], [1, 0]] as const).map(([i, k]) => ({
-          from: topo.hosts[i].name, to: topo.hosts[k].name, label: topo.hosts[i].label, up: false, sent: 0, received: 0,
-          explanation: why, cause: { id: null, confidence: 'unknown' as const, explanation: why, evidence: [] },
-        })),
-      };
+      return { ...base, at: Date.now() / 1000, error: (err as Error).message };
     }
-    if (signal.aborted) break;
-    const ended = performance.now();
-    snap = { ...snap, directions: result.directions, counters: result.counters, rounds: snap.rounds + 1, lastRoundAt: Date.now() / 1000, lastRoundDurationS: (ended - started) / 1000 };
-    opts.onSnapshot(snap);
-    // One line when a direction changes state, not one a round: days of rounds must not flood the journal.
-    const now = result.directions.map(key).join('; ');
-    if (now !== said) opts.log?.(`round ${snap.rounds}: ${result.directions.map(word).join('; ')}`);
-    said = now;
-    await pause(started + opts.intervalS * 1000 - performance.now(), signal);
+  })).then((r) => {
+    snap = { ...snap, readiness: r };
+    checking = undefined;
+  });
+  try {
+    while (!signal.aborted && (opts.maxRounds === undefined || snap.rounds < opts.maxRounds)) {
+      const started = performance.now();
+      if (!checking && started - lastCheck >= opts.checkIntervalS * 1000) {
+        lastCheck = started;
+        checking = check();
+      }
+      let result: RoundResult;
+      try {
+        result = await round(topo, hosts, { waitS, signal, ...(reads ? { before: reads } : {}) });
+      } catch (err) {
+        if (signal.aborted) break;
+        const why = (err as Error).message;
+        opts.log?.(`round ${snap.rounds + 1} failed: ${why}`);
+        result = {
+          counters: snap.counters,
+          directions: ([[0, 1], [1, 0]] as const).map(([i, k]) => ({
+            from: topo.hosts[i].name, to: topo.hosts[k].name, label: topo.hosts[i].label, up: false, sent: 0, received: 0,
+            explanation: why, cause: { id: null, confidence: 'unknown' as const, explanation: why, evidence: [] },
+          })),
+        };
+      }
+      if (signal.aborted) break;
+      reads = result.reads;
+      const ended = performance.now();
+      snap = { ...snap, directions: result.directions, counters: result.counters, rounds: snap.rounds + 1, lastRoundAt: Date.now() / 1000, lastRoundDurationS: (ended - started) / 1000 };
+      opts.onSnapshot(snap);
+      // One line when a direction changes state, not one a round: days of rounds must not flood the journal.
+      const now = result.directions.map(key).join('; ');
+      if (now !== said) opts.log?.(`round ${snap.rounds}: ${result.directions.map(word).join('; ')}`);
+      said = now;
+      await pause(started + opts.intervalS * 1000 - performance.now(), signal);
+    }
+  } finally {
+    await checking;
   }
   return snap;
 }

@@ -17,14 +17,22 @@ export interface RoundOptions {
   readonly waitS?: number;
   /** Aborting stops the pings and reads in flight (SIGTERM to their process groups). */
   readonly signal?: AbortSignal;
+  /**
+   * Each end's counters as the previous round read them after its pings: read again otherwise.
+   * Reusing them saves a process per host and round; the window then holds the pause between
+   * rounds too, which only adds other traffic to "moved by at least".
+   */
+  readonly before?: readonly CountersRead[];
 }
 
 export interface RoundResult {
   readonly directions: readonly DirectionStatus[];
   readonly counters: readonly HostCounters[];
+  /** The counters read after the pings, per end in topology order: the next round's `before`. */
+  readonly reads?: readonly CountersRead[];
 }
 
-async function ping(host: Host, from: HostSpec, to: HostSpec, o: Required<Omit<RoundOptions, 'signal'>>, signal: AbortSignal | undefined): Promise<PingSummary | undefined> {
+async function ping(host: Host, from: HostSpec, to: HostSpec, o: Required<Omit<RoundOptions, 'signal' | 'before'>>, signal: AbortSignal | undefined): Promise<PingSummary | undefined> {
   const timeoutMs = Math.ceil((o.count * o.pingInterval + o.waitS) * 1000) + 5_000;
   const r = await host.exec('ping', ['-n', '-q', '-c', String(o.count), '-i', String(o.pingInterval), '-W', String(o.waitS), '-I', from.overlay, to.overlay], { timeoutMs, ...(signal ? { signal } : {}) });
   return parsePing(r.stdout);
@@ -48,7 +56,7 @@ export async function watchRound(topo: Topology, hosts: ReadonlyMap<string, Host
   const ends = [a, b] as const;
   const hostOf = (h: HostSpec): Host => hosts.get(h.name)!;
   const read = (): Promise<CountersRead[]> => Promise.all(ends.map((h) => readMplsCounters(hostOf(h), signal ? { signal } : {})));
-  const before = await read();
+  const before = opts.before?.length === 2 && opts.before.every((r) => r.ok) ? opts.before : await read();
   const pings = await Promise.all([ping(hostOf(a), a, b, o, signal), ping(hostOf(b), b, a, o, signal)]);
   const after = await read();
   signal?.throwIfAborted();
@@ -93,5 +101,5 @@ export async function watchRound(topo: Topology, hosts: ReadonlyMap<string, Host
       ...(cause ? { cause } : {}),
     };
   });
-  return { directions, counters: ends.map((h, i) => counters(after[i]!, h)) };
+  return { directions, counters: ends.map((h, i) => counters(after[i]!, h)), reads: after };
 }
