@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseListen } from '../../src/cli/metrics-server.js';
 import { ROOT } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';
+import { schemaErrors } from '../support/schema.js';
 
 const BIN = join(ROOT, 'bin', 'mplsgre.js');
 const SEED = join(ROOT, 'examples', 'seed.yaml');
@@ -102,7 +103,7 @@ describe('watch: the CLI', () => {
       const probe = createServer();
       const port = await listening(probe);
       await new Promise((r) => probe.close(r));
-      const child = spawn(process.execPath, [BIN, 'watch', join(dir, 'local.yaml'), '--listen', `127.0.0.1:${port}`, '--interval', '0.5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'watch', join(dir, 'local.yaml'), '--listen', `127.0.0.1:${port}`, '--interval', '0.5', ...(sig === 'SIGINT' ? ['--json'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       let stdout = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -127,7 +128,14 @@ describe('watch: the CLI', () => {
         child.kill(sig);
         expect(await exited, stderr).to.equal(code);
         expect(stderr).to.contain(`stopped by ${sig}`);
-        expect(stdout).to.contain('A->B label 100: down');
+        if (sig === 'SIGINT') {
+          // --json: the last round, as the schema describes it.
+          const doc = JSON.parse(stdout) as { result: { directions: { up: boolean; cause?: { id: string } }[] } };
+          expect(schemaErrors(doc)).to.equal(undefined);
+          expect(doc.result.directions.map((d) => [d.up, d.cause?.id])).to.deep.equal([[false, 'interface_missing'], [false, 'interface_missing']]);
+        } else {
+          expect(stdout).to.contain('A->B label 100: down');
+        }
         expect(await fetch(`${url}/metrics`).then(() => 'answered', () => 'refused')).to.equal('refused');
       } finally {
         clearTimeout(killer);
