@@ -8,7 +8,7 @@ import { watchRound, type RoundOptions, type RoundResult } from '../engine/watch
 export interface WatchLoopOptions {
   /** Seconds from the start of one round to the start of the next. */
   readonly intervalS: number;
-  /** Seconds between two `check` runs on each host (the first runs with the first round). */
+  /** Seconds between two `check` runs on each host (the first starts with the second round). */
   readonly checkIntervalS: number;
   /** Aborted (SIGTERM, SIGINT): the round in flight stops (its pings and reads are killed) and the loop returns. */
   readonly signal: AbortSignal;
@@ -80,7 +80,8 @@ export async function watchLoop(topo: Topology, hosts: ReadonlyMap<string, Host>
   try {
     while (!signal.aborted && (opts.maxRounds === undefined || snap.rounds < opts.maxRounds)) {
       const started = performance.now();
-      if (!checking && started - lastCheck >= opts.checkIntervalS * 1000) {
+      // The first check starts after the first round: the directions are published first.
+      if (!checking && snap.rounds > 0 && started - lastCheck >= opts.checkIntervalS * 1000) {
         lastCheck = started;
         checking = check();
       }

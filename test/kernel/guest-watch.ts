@@ -117,10 +117,6 @@ export async function watchScenario(input: { root: string }): Promise<WatchScena
       const s = await query('mplsgre_mpls_rx_packets_total{device="foo4"}');
       return s.length === 2 && s.every((x) => x.value > 0) ? s : undefined;
     });
-    const ready = await until('readiness of both hosts', 120_000, async () => {
-      const s = await query('mplsgre_ready');
-      return s.length === 2 ? s : undefined;
-    });
     const noroute = await query('mplsgre_mpls_rx_noroute_total{device="foo4"}');
     const text = await scrape();
     const tool = await execLocal('promtool', ['check', 'metrics'], { timeoutMs: 60_000, input: text });
@@ -151,6 +147,12 @@ export async function watchScenario(input: { root: string }): Promise<WatchScena
     const roundDurationS = await fetch(`http://127.0.0.1:${PROM_PORT}/api/v1/query?query=${encodeURIComponent('mplsgre_round_duration_seconds[5m]')}`)
       .then((r) => r.json() as Promise<{ data: { result: { values: [number, string][] }[] } }>)
       .then((d) => d.data.result[0]?.values.map((v) => Number(v[1])) ?? []);
+
+    // check runs beside the rounds from the second on: its answer has come meanwhile, or comes now.
+    const ready = await until('readiness of both hosts', 120_000, async () => {
+      const s = await query('mplsgre_ready');
+      return s.length === 2 ? s : undefined;
+    });
 
     // SIGTERM while rounds run back to back: the round in flight is aborted.
     const exit = await watch.stop('SIGTERM');
