@@ -8,7 +8,8 @@ import { renderWatchPrometheus } from '../report/watch-prometheus.js';
 import { renderWatchText } from '../report/watch-text.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
 import { interruptible } from './interrupt.js';
-import { parseListen, serveMetrics } from './metrics-server.js';
+import { parseListen } from './listen.js';
+import { serveMetrics } from './metrics-server.js';
 import { fileArg, str } from './parse.js';
 import { sshConfigOption } from './target.js';
 

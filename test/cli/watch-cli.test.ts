@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseListen } from '../../src/cli/metrics-server.js';
+import { parseListen } from '../../src/cli/listen.js';
 import { ROOT } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';
 import { schemaErrors } from '../support/schema.js';
