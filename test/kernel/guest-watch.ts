@@ -15,7 +15,7 @@ type Series = { metric: Record<string, string>; value: number };
 
 export interface WatchScenario {
   readonly upCode: number | null;
-  /** Prometheus' answers before the break: both directions, the counters of foo4, readiness. */
+  /** Prometheus' answers before the break (readiness: once the first check ended): both directions, the counters of foo4, readiness. */
   readonly before: { readonly up: Series[]; readonly rxPackets: Series[]; readonly ready: Series[]; readonly noroute: Series[] };
   readonly promtool: { readonly code: number | null; readonly out: string };
   /** watch's own /metrics, polled: the round count when the route was deleted and when A->B first read 0. */
@@ -41,6 +41,15 @@ async function query(q: string): Promise<Series[]> {
   if (doc.status !== 'success') throw new Error(`prometheus query ${q}: ${JSON.stringify(doc)}`);
   return doc.data!.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
 }
+
+/**
+ * An instant query that has an answer: a scrape that timed out (1 s, on a loaded guest) marks the
+ * series stale, and a query right then finds none.
+ */
+const answered = (q: string, n: number): Promise<Series[]> => until(`${n} series of ${q}`, 30_000, async () => {
+  const s = await query(q);
+  return s.length === n ? s : undefined;
+});
 
 /** Polls `probe` every 100 ms until it returns a value, for at most `ms`. */
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -117,7 +126,7 @@ export async function watchScenario(input: { root: string }): Promise<WatchScena
       const s = await query('mplsgre_mpls_rx_packets_total{device="foo4"}');
       return s.length === 2 && s.every((x) => x.value > 0) ? s : undefined;
     });
-    const noroute = await query('mplsgre_mpls_rx_noroute_total{device="foo4"}');
+    const noroute = await answered('mplsgre_mpls_rx_noroute_total{device="foo4"}', 2);
     const text = await scrape();
     const tool = await execLocal('promtool', ['check', 'metrics'], { timeoutMs: 60_000, input: text });
 
@@ -141,8 +150,8 @@ export async function watchScenario(input: { root: string }): Promise<WatchScena
       const s = await query('mplsgre_direction_cause_info');
       return s.length ? s : undefined;
     });
-    const afterUp = await query('mplsgre_direction_up');
-    const afterNoroute = await query('mplsgre_mpls_rx_noroute_total{device="foo4"}');
+    const afterUp = await answered('mplsgre_direction_up', 2);
+    const afterNoroute = await answered('mplsgre_mpls_rx_noroute_total{device="foo4"}', 2);
     // Every round's duration Prometheus scraped over the run (a range query).
     const roundDurationS = await fetch(`http://127.0.0.1:${PROM_PORT}/api/v1/query?query=${encodeURIComponent('mplsgre_round_duration_seconds[5m]')}`)
       .then((r) => r.json() as Promise<{ data: { result: { values: [number, string][] }[] } }>)
