@@ -19,13 +19,13 @@ export interface WatchLoopOptions {
   readonly maxRounds?: number;
   /** Tests: the round (default: watchRound) and readiness (default: checkCommand on the host). */
   readonly round?: (topo: Topology, hosts: ReadonlyMap<string, Host>, o: RoundOptions) => Promise<RoundResult>;
-  readonly ready?: (host: Host, spec: HostSpec, topo: Topology) => Promise<boolean>;
+  readonly ready?: (host: Host, spec: HostSpec, topo: Topology) => Promise<{ ready: boolean; failed: readonly string[] }>;
 }
 
 /** `check` against one end: its tunnel device and both labels, failing on failures only. */
-async function checkReady(host: Host, spec: HostSpec, topo: Topology): Promise<boolean> {
+async function checkReady(host: Host, spec: HostSpec, topo: Topology): Promise<{ ready: boolean; failed: readonly string[] }> {
   const r = await checkCommand({ host, iface: topo.tunnel.name, labels: topo.hosts.map((h) => h.label), ignore: [], failOn: 'fail', target: formatTarget(spec.target) });
-  return r.ready;
+  return { ready: r.ready, failed: r.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => `${c.id} ${c.status}: ${c.summary}`) };
 }
 
 /** Waits `ms`, or less when `signal` aborts; leaves no listener behind either way. */
@@ -68,8 +68,8 @@ export async function watchLoop(topo: Topology, hosts: ReadonlyMap<string, Host>
     const t0 = performance.now();
     const base = { host: h.name, target: formatTarget(h.target) };
     try {
-      const ok = await ready(hosts.get(h.name)!, h, topo);
-      return { ...base, ready: ok, at: Date.now() / 1000, durationS: (performance.now() - t0) / 1000 };
+      const r = await ready(hosts.get(h.name)!, h, topo);
+      return { ...base, ready: r.ready, at: Date.now() / 1000, durationS: (performance.now() - t0) / 1000, ...(r.failed.length ? { failed: r.failed } : {}) };
     } catch (err) {
       return { ...base, at: Date.now() / 1000, error: (err as Error).message };
     }

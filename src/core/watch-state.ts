@@ -38,6 +38,8 @@ export interface HostReadiness {
   /** Unix seconds the check finished. */
   readonly at?: number;
   readonly durationS?: number;
+  /** The checks that failed or errored, with their summary, when not ready. */
+  readonly failed?: readonly string[];
   readonly error?: string;
 }
 

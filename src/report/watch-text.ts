@@ -12,7 +12,7 @@ export function renderWatchText(s: WatchSnapshot, style: Style): string {
     lines.push(`  ${d.from}->${d.to} label ${d.label}: ${state}, ${d.received}/${d.sent} answered${rtt}${cause}`);
   }
   for (const r of s.readiness) {
-    const ready = r.ready === undefined ? (r.error ? `check could not run: ${oneLine(r.error)}` : 'not checked yet') : r.ready ? 'ready' : 'not ready';
+    const ready = r.ready === undefined ? (r.error ? `check could not run: ${oneLine(r.error)}` : 'not checked yet') : r.ready ? 'ready' : `not ready${r.failed?.length ? ` (${r.failed.map(oneLine).join('; ')})` : ''}`;
     lines.push(`  ${r.host} (${r.target}): ${ready}`);
   }
   for (const c of s.counters) if (!c.ok) lines.push(`  ${c.host} (${c.target}): counters unreadable: ${oneLine(c.error ?? '')}`);

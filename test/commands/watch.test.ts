@@ -93,7 +93,7 @@ describe('watch: the loop over a mock Host', () => {
     let checks = 0;
     const opts = {
       intervalS: 0.0001, checkIntervalS: 0.05, signal: controller.signal,
-      ready: async () => (checks++, true),
+      ready: async () => (checks++, { ready: true, failed: [] }),
       onSnapshot: (s: WatchSnapshot) => {
         if (s.rounds % 500 === 0) {
           sizes.push(size(s));
@@ -118,7 +118,7 @@ describe('watch: the loop over a mock Host', () => {
     const hosts = ends();
     for (const h of hosts.values()) h.hang = true;
     const controller = new AbortController();
-    const done = watchLoop(TOPO, hosts, { intervalS: 1, checkIntervalS: 60, signal: controller.signal, ready: async () => true, onSnapshot: () => undefined });
+    const done = watchLoop(TOPO, hosts, { intervalS: 1, checkIntervalS: 60, signal: controller.signal, ready: async () => ({ ready: true, failed: [] }), onSnapshot: () => undefined });
     while ([...hosts.values()].some((h) => h.calls.length === 0)) await new Promise((r) => setTimeout(r, 5));
     controller.abort();
     const last = await done;

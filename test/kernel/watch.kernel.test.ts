@@ -19,7 +19,7 @@ describe('kernel tier: watch scraped by Prometheus in user-mode Linux', function
     expect(s.before.up.map((x) => [x.metric.from, x.metric.to, x.metric.label, x.metric.tunnel, x.value]).sort()).to.deep.equal([['A', 'B', '100', 'foo4', 1], ['B', 'A', '101', 'foo4', 1]]);
     expect(s.before.rxPackets.map((x) => x.metric.host).sort()).to.deep.equal(['A', 'B']);
     expect(s.before.noroute.map((x) => x.value)).to.deep.equal([0, 0]);
-    expect(s.before.ready.map((x) => [x.metric.host, x.value]).sort()).to.deep.equal([['A', 1], ['B', 1]]);
+    expect(s.before.ready.map((x) => [x.metric.host, x.value]).sort(), s.watchExit.stdout).to.deep.equal([['A', 1], ['B', 1]]);
   });
 
   it('promtool check metrics accepts a scrape', () => {
