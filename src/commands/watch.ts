@@ -8,7 +8,7 @@ import { watchRound, type RoundOptions, type RoundResult } from '../engine/watch
 export interface WatchLoopOptions {
   /** Seconds from the start of one round to the start of the next. */
   readonly intervalS: number;
-  /** Seconds between two `check` runs on each host (the first starts with the second round). */
+  /** Seconds between two `check` runs on each host, each after a round (the first after the first round). */
   readonly checkIntervalS: number;
   /** Aborted (SIGTERM, SIGINT): the round in flight stops (its pings and reads are killed) and the loop returns. */
   readonly signal: AbortSignal;
@@ -47,8 +47,8 @@ const word = (d: DirectionStatus): string => (d.up ? key(d) : `${key(d)}: ${d.ca
 
 /**
  * `mplsgre watch`'s loop: a round every `intervalS` (a round that overruns delays the next, never
- * two at once), `check` on each host every `checkIntervalS`, the snapshot handed on after each
- * round. Logs a line when a direction changes state. Returns the last snapshot when aborted.
+ * two at once), `check` on each host every `checkIntervalS` between two rounds, the snapshot
+ * handed on after each round and each check. Logs a line when a direction changes state. Returns the last snapshot when aborted.
  */
 export async function watchLoop(topo: Topology, hosts: ReadonlyMap<string, Host>, opts: WatchLoopOptions): Promise<WatchSnapshot> {
   const round = opts.round ?? watchRound;
@@ -62,8 +62,8 @@ export async function watchLoop(topo: Topology, hosts: ReadonlyMap<string, Host>
   let said = '';
   const signal = opts.signal;
   let reads: RoundResult['reads'];
-  // check runs beside the rounds, never delaying one; a stop waits for it (its commands have timeouts).
-  let checking: Promise<void> | undefined;
+  // check runs between rounds, never beside one: both spawn processes, and on a starved machine
+  // (user-mode Linux under load) a check beside a round had its reads time out.
   const check = (): Promise<void> => Promise.all(topo.hosts.map(async (h): Promise<HostReadiness> => {
     const t0 = performance.now();
     const base = { host: h.name, target: formatTarget(h.target) };
@@ -75,44 +75,41 @@ export async function watchLoop(topo: Topology, hosts: ReadonlyMap<string, Host>
     }
   })).then((r) => {
     snap = { ...snap, readiness: r };
-    checking = undefined;
   });
-  try {
-    while (!signal.aborted && (opts.maxRounds === undefined || snap.rounds < opts.maxRounds)) {
-      const started = performance.now();
-      // The first check starts after the first round: the directions are published first.
-      if (!checking && snap.rounds > 0 && started - lastCheck >= opts.checkIntervalS * 1000) {
-        lastCheck = started;
-        checking = check();
-      }
-      let result: RoundResult;
-      try {
-        result = await round(topo, hosts, { waitS, signal, ...(reads ? { before: reads } : {}) });
-      } catch (err) {
-        if (signal.aborted) break;
-        const why = (err as Error).message;
-        opts.log?.(`round ${snap.rounds + 1} failed: ${why}`);
-        result = {
-          counters: snap.counters,
-          directions: ([[0, 1], [1, 0]] as const).map(([i, k]) => ({
-            from: topo.hosts[i].name, to: topo.hosts[k].name, label: topo.hosts[i].label, up: false, sent: 0, received: 0,
-            explanation: why, cause: { id: null, confidence: 'unknown' as const, explanation: why, evidence: [] },
-          })),
-        };
-      }
+  while (!signal.aborted && (opts.maxRounds === undefined || snap.rounds < opts.maxRounds)) {
+    const started = performance.now();
+    let result: RoundResult;
+    try {
+      result = await round(topo, hosts, { waitS, signal, ...(reads ? { before: reads } : {}) });
+    } catch (err) {
       if (signal.aborted) break;
-      reads = result.reads;
-      const ended = performance.now();
-      snap = { ...snap, directions: result.directions, counters: result.counters, rounds: snap.rounds + 1, lastRoundAt: Date.now() / 1000, lastRoundDurationS: (ended - started) / 1000 };
-      opts.onSnapshot(snap);
-      // One line when a direction changes state, not one a round: days of rounds must not flood the journal.
-      const now = result.directions.map(key).join('; ');
-      if (now !== said) opts.log?.(`round ${snap.rounds}: ${result.directions.map(word).join('; ')}`);
-      said = now;
-      await pause(started + opts.intervalS * 1000 - performance.now(), signal);
+      const why = (err as Error).message;
+      opts.log?.(`round ${snap.rounds + 1} failed: ${why}`);
+      result = {
+        counters: snap.counters,
+        directions: ([[0, 1], [1, 0]] as const).map(([i, k]) => ({
+          from: topo.hosts[i].name, to: topo.hosts[k].name, label: topo.hosts[i].label, up: false, sent: 0, received: 0,
+          explanation: why, cause: { id: null, confidence: 'unknown' as const, explanation: why, evidence: [] },
+        })),
+      };
     }
-  } finally {
-    await checking;
+    if (signal.aborted) break;
+    reads = result.reads;
+    const ended = performance.now();
+    snap = { ...snap, directions: result.directions, counters: result.counters, rounds: snap.rounds + 1, lastRoundAt: Date.now() / 1000, lastRoundDurationS: (ended - started) / 1000 };
+    opts.onSnapshot(snap);
+    // One line when a direction changes state, not one a round: days of rounds must not flood the journal.
+    const now = result.directions.map(key).join('; ');
+    if (now !== said) opts.log?.(`round ${snap.rounds}: ${result.directions.map(word).join('; ')}`);
+    said = now;
+    // After the round is published, and at most every checkIntervalS: the next round waits for it.
+    if (performance.now() - lastCheck >= opts.checkIntervalS * 1000) {
+      lastCheck = performance.now();
+      await check();
+      if (signal.aborted) break;
+      opts.onSnapshot(snap);
+    }
+    await pause(started + opts.intervalS * 1000 - performance.now(), signal);
   }
   return snap;
 }
