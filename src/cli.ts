@@ -20,6 +20,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Cli
   uninstall: { summary: 'remove what install wrote for one end, and nothing else', load: async () => (await import('./cli/install.js')).uninstall },
   lab: { summary: 'the seed setup end to end in namespaces (user-mode Linux where needed)', load: async () => (await import('./cli/lab.js')).lab },
   diagnose: { summary: 'which cause an error message has on this host, with the evidence and the fix', load: async () => (await import('./cli/diagnose.js')).diagnose },
+  watch: { summary: 'prove both directions every interval, serve Prometheus metrics on /metrics (long-running)', load: async () => (await import('./cli/watch.js')).watch },
   fleet: { summary: 'check many hosts over ssh at once (bounded concurrency, per-host timeout)', load: async () => (await import('./cli/fleet.js')).fleet },
 };
 

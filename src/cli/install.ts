@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { installCommand, uninstallCommand, type InstallResult, type UninstallResult } from '../commands/install.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { COMMON_OPTIONS, type CliCommand } from './command.js';
+import { parseListen } from './listen.js';
 import { str } from './parse.js';
 import { fileArg } from './tunnel.js';
 
@@ -52,14 +53,21 @@ function renderUninstall(r: UninstallResult): string {
   ].filter((l, i, a) => l !== '' || i === a.length - 1).join('\n');
 }
 
+const INSTALL_OPTIONS = { ...OPTIONS, watch: { type: 'string' as const } };
+
 export const install: CliCommand = {
   name: 'install',
   summary: 'make one end of a topology come back at every boot (systemd unit, modules-load.d)',
-  usage: 'mplsgre install FILE --host NAME [--root DIR] [--json]',
+  usage: 'mplsgre install FILE --host NAME [--root DIR] [--watch ADDR:PORT] [--json]',
   formats: ['text'],
-  options: OPTIONS,
+  options: INSTALL_OPTIONS,
   async run(values, positionals) {
-    const r = await installCommand({ file: fileArg(positionals), ...hostAndRoot(values), command: selfCommand() });
+    const file = fileArg(positionals);
+    const where = hostAndRoot(values);
+    // Checked as watch checks --listen, before anything is written.
+    const watch = values.watch === undefined ? undefined : str(values.watch) ?? '';
+    if (watch !== undefined) parseListen(watch, '--watch');
+    const r = await installCommand({ file, ...where, command: selfCommand(), ...(watch !== undefined ? { watch } : {}) });
     return { result: r, exitCode: ExitCode.ok, render: { text: () => renderInstall(r) } };
   },
 };

@@ -12,6 +12,8 @@ export interface InstallOptions {
   readonly root: string;
   /** argv that runs mplsgre on the target system (the unit's ExecStart/ExecStop start with it). */
   readonly command: readonly string[];
+  /** `--watch ADDR:PORT`: also a unit running `watch --listen ADDR:PORT` beside the tunnel's. */
+  readonly watch?: string;
 }
 
 export interface InstallResult {
@@ -36,7 +38,7 @@ export interface UninstallResult {
   readonly kept: readonly string[];
 }
 
-const ROLES = ['topology', 'modules', 'unit', 'wants'] as const;
+const ROLES = ['topology', 'modules', 'unit', 'wants', '--watch', '--watch'] as const;
 
 /**
  * `mplsgre install FILE --host NAME`: the unit, the topology copy, the modules list and the
@@ -48,9 +50,12 @@ export async function installCommand(o: InstallOptions): Promise<InstallResult> 
   const topology = await loadTopology(o.file);
   const h = localEnd(topology, o.host);
   const source = await readFile(o.file, 'utf8');
-  const files = installFiles(topology, h.name, source, o.command);
+  const files = installFiles(topology, h.name, source, o.command, o.watch === undefined ? undefined : { listen: o.watch });
   const paths = installPaths(topology.tunnel.name, h.name);
   const previous = await readManifest(o.root, paths.manifest);
+  // A file the last install wrote and this one would not (its watch unit) must not be orphaned.
+  const dropped = (previous?.files ?? []).filter((e) => !files.some((f) => f.path === e.path));
+  if (dropped.length) throw new UsageError('--watch', `the last install also wrote ${dropped.map((e) => e.path).join(', ')}: give --watch again, or run uninstall first. Nothing was written`);
   const ours = new Map((previous?.files ?? []).map((e) => [e.path, e]));
   const actions: InstallResult['files'][number][] = [];
   for (const [i, f] of files.entries()) {

@@ -40,7 +40,7 @@ export function localEnd(t: Topology, name: string): HostSpec {
  * so that pair would be a cycle that systemd breaks by dropping a job. Services that need the
  * tunnel order themselves After= this unit.
  */
-export function installFiles(t: Topology, hostName: string, source: string, command: readonly string[]): InstallFile[] {
+export function installFiles(t: Topology, hostName: string, source: string, command: readonly string[], watch?: { readonly listen: string }): InstallFile[] {
   const h = localEnd(t, hostName);
   const p = installPaths(t.tunnel.name, h.name);
   const run = (verb: string): string => [...command, verb, p.topology, '--host', h.name].map(unitWord).join(' ');
@@ -64,10 +64,36 @@ export function installFiles(t: Topology, hostName: string, source: string, comm
     'WantedBy=multi-user.target',
     '',
   ].join('\n');
-  return [
+  const files: InstallFile[] = [
     { path: p.topology, kind: 'file', content: source, mode: 0o644, why: 'the topology the unit brings up (the original may move)' },
     { path: p.modules, kind: 'file', content: `# Written by mplsgre install for ${p.unitName}\n${bootModules(t).join('\n')}\n`, mode: 0o644, why: 'modules loaded by systemd-modules-load before systemd-sysctl: net.mpls.* exists from early boot' },
     { path: p.unit, kind: 'file', content: unit, mode: 0o644, why: `runs up --host ${h.name} at boot (platform_labels, the tunnel, then its per-interface sysctls) and down at shutdown` },
     { path: p.wants, kind: 'symlink', target: p.unit, why: 'enables the unit (what systemctl enable makes)' },
+  ];
+  if (!watch) return files;
+  const watchUnit = [
+    `# Written by mplsgre install --watch (tunnel ${t.tunnel.name}, host ${h.name}); removed by mplsgre uninstall.`,
+    '# Changing this file makes uninstall leave it in place.',
+    '[Unit]',
+    `Description=mplsgre watch: prove tunnel ${t.tunnel.name.replace(/%/g, '%%')} and serve its metrics`,
+    // Wants, not Requires: with the tunnel's unit stopped, watch keeps reporting the directions down.
+    `After=${p.unitName} network-online.target`,
+    `Wants=${p.unitName} network-online.target`,
+    '',
+    '[Service]',
+    `ExecStart=${[...command, 'watch', p.topology, '--listen', watch.listen].map(unitWord).join(' ')}`,
+    // SIGTERM to watch alone: it stops its own pings and exits 0.
+    'KillMode=mixed',
+    'Restart=on-failure',
+    'RestartSec=5',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+  return [
+    ...files,
+    { path: p.watchUnit, kind: 'file', content: watchUnit, mode: 0o644, why: `runs watch --listen ${watch.listen}: the tunnel's directions proved every 10 s, served to Prometheus` },
+    { path: p.watchWants, kind: 'symlink', target: p.watchUnit, why: 'enables the watch unit' },
   ];
 }

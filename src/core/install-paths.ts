@@ -18,9 +18,10 @@ export function unitEscape(name: string): string {
 }
 
 /** Where one tunnel end's files go. */
-export function installPaths(tunnel: string, host: string): { unitName: string; unit: string; wants: string; topology: string; modules: string; manifest: string } {
+export function installPaths(tunnel: string, host: string): { unitName: string; unit: string; wants: string; topology: string; modules: string; manifest: string; watchUnitName: string; watchUnit: string; watchWants: string } {
   const stem = `${unitEscape(tunnel)}-${unitEscape(host)}`;
   const unitName = `mplsgre-${stem}.service`;
+  const watchUnitName = `mplsgre-watch-${stem}.service`;
   return {
     unitName,
     unit: `${UNIT_DIR}/${unitName}`,
@@ -28,6 +29,9 @@ export function installPaths(tunnel: string, host: string): { unitName: string; 
     topology: `${CONFIG_DIR}/${unitEscape(tunnel)}.${unitEscape(host)}.yaml`,
     modules: `${MODULES_LOAD_DIR}/mplsgre-${stem}.conf`,
     manifest: `${CONFIG_DIR}/${unitEscape(tunnel)}.${unitEscape(host)}.installed.json`,
+    watchUnitName,
+    watchUnit: `${UNIT_DIR}/${watchUnitName}`,
+    watchWants: `${UNIT_DIR}/multi-user.target.wants/${watchUnitName}`,
   };
 }
 

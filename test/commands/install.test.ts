@@ -77,6 +77,37 @@ describe('install / uninstall', () => {
     expect(spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8', timeout: 50_000 }).status).to.not.equal(0);
   });
 
+  it('--watch ADDR:PORT: also a watch unit beside the tunnel\'s, enabled, accepted by systemd-analyze verify; uninstall removes it', async function () {
+    this.timeout(60_000);
+    const r = await install('--host', 'A', '--watch', '0.0.0.0:9478', '--json');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(schemaErrors(JSON.parse(r.stdout))).to.equal(undefined);
+    const all = await tree(root);
+    expect(all).to.include.members(['etc/systemd/system/mplsgre-watch-foo4-A.service', 'etc/systemd/system/multi-user.target.wants/mplsgre-watch-foo4-A.service']);
+    const unit = join(root, 'etc/systemd/system/mplsgre-watch-foo4-A.service');
+    const text = await readFile(unit, 'utf8');
+    expect(text).to.match(/^ExecStart=.* "watch" "\/etc\/mplsgre\/foo4\.A\.yaml" "--listen" "0\.0\.0\.0:9478"$/m);
+    expect(text).to.match(/^After=mplsgre-foo4-A\.service network-online\.target$/m).and.match(/^Wants=mplsgre-foo4-A\.service /m).and.match(/^KillMode=mixed$/m);
+    const v = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8', timeout: 50_000 });
+    expect(v.status, v.stderr).to.equal(0);
+    expect(v.stderr.split('\n').filter((l) => l.includes('mplsgre-watch-foo4-A'))).to.deep.equal([]);
+    // Installing again without --watch would orphan the watch unit: refused, nothing written.
+    const again = await install('--host', 'A');
+    expect(again.code).to.equal(2);
+    expect(again.stderr).to.contain('--watch: the last install also wrote /etc/systemd/system/mplsgre-watch-foo4-A.service');
+    expect(await tree(root)).to.deep.equal(all);
+    const u = await uninstall('--host', 'A');
+    expect(u.code, u.stderr).to.equal(0);
+    expect((await tree(root)).filter((p) => p.includes('mplsgre'))).to.deep.equal([]);
+  });
+
+  it('--watch that is not ADDR:PORT: exit 2 naming --watch, nothing written', async () => {
+    const r = await install('--host', 'A', '--watch', '9478');
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain('--watch: must be ADDR:PORT');
+    expect(await tree(root)).to.deep.equal([]);
+  });
+
   const refused: [string, () => Promise<{ code: number; stderr: string }>, RegExp][] = [
     ['a host not in the topology', () => install('--host', 'C'), /^mplsgre install: --host: no host "C" in the topology \(hosts: A, B\)/],
     ['no --host', () => install(), /--host: the topology host/],
