@@ -62,9 +62,10 @@ export async function watchLoop(topo: Topology, hosts: ReadonlyMap<string, Host>
   let said = '';
   const signal = opts.signal;
   let reads: RoundResult['reads'];
-  // check runs between rounds, never beside one: both spawn processes, and on a starved machine
-  // (user-mode Linux under load) a check beside a round had its reads time out.
-  const check = (): Promise<void> => Promise.all(topo.hosts.map(async (h): Promise<HostReadiness> => {
+  // check runs between rounds, never beside one, and one host after the other: each starts
+  // processes, and on a starved machine (user-mode Linux under load) checks beside rounds or
+  // each other had their namespace reads time out.
+  const checkOne = async (h: HostSpec): Promise<HostReadiness> => {
     const t0 = performance.now();
     const base = { host: h.name, target: formatTarget(h.target) };
     try {
@@ -73,9 +74,12 @@ export async function watchLoop(topo: Topology, hosts: ReadonlyMap<string, Host>
     } catch (err) {
       return { ...base, at: Date.now() / 1000, error: (err as Error).message };
     }
-  })).then((r) => {
+  };
+  const check = async (): Promise<void> => {
+    const r: HostReadiness[] = [];
+    for (const h of topo.hosts) r.push(await checkOne(h));
     snap = { ...snap, readiness: r };
-  });
+  };
   while (!signal.aborted && (opts.maxRounds === undefined || snap.rounds < opts.maxRounds)) {
     const started = performance.now();
     let result: RoundResult;

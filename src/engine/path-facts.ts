@@ -18,8 +18,9 @@ export async function pathFacts(host: Host, name: string, iface: string, overlay
   const ctx = new ProbeContext(host, { labels: [], iface });
   const subject: Subject = { labels: [], givenLabels: [], iface, givenIface: iface };
   const [facts, route] = await Promise.all([
-    collectFacts(ctx, PATH_CAUSES, subject),
-    host.exec('ip', ['route', 'show', overlay, 'dev', iface], { timeoutMs: 5_000 }),
+    // A failed direction is worth a patient read: a loaded host must not turn a slow answer into a missing fact.
+    collectFacts(ctx, PATH_CAUSES, subject, { timeoutMs: 15_000 }),
+    host.exec('ip', ['route', 'show', overlay, 'dev', iface], { timeoutMs: 15_000 }),
   ]);
   const link = facts.links?.value?.find((l) => l.name === iface);
   const i = facts.interfaces[iface];

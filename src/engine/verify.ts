@@ -53,7 +53,7 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     interrupted();
     // A probe or a transfer means something only where the pings crossed.
     const crossed = pings.map((p) => (p.summary?.received ?? 0) > 0) as [boolean, boolean];
-    const tcpRuns = tcpBytes > 0 ? await runTcp(pair, hostOf, crossed, { bytes: tcpBytes, stallMs: opts.tcpStallMs ?? 3_000, ...(opts.signal ? { signal: opts.signal } : {}) }) : [undefined, undefined];
+    const tcpRuns = tcpBytes > 0 ? await runTcp(pair, hostOf, crossed, { bytes: tcpBytes, stallMs: opts.tcpStallMs ?? 5_000, ...(opts.signal ? { signal: opts.signal } : {}) }) : [undefined, undefined];
     interrupted();
     // Every reply ping counted, and every byte a transfer delivered, has passed every capture
     // point: wait until the files hold them.

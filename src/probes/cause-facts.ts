@@ -130,9 +130,9 @@ export function planFor(needs: Iterable<FactNeed>, s: Subject): Plan {
 /** Every fact the candidates read. */
 export const needsOf = (causes: readonly CauseId[]): Set<FactNeed> => new Set(causes.flatMap((c) => causeById(c).reads));
 
-async function run(ctx: ProbeContext, args: string[]): Promise<Reading<string>> {
+async function runIp(ctx: ProbeContext, args: string[], timeoutMs = 5_000): Promise<Reading<string>> {
   const source = ['ip', ...args].join(' ');
-  const r = await ctx.exec('ip', args, { timeoutMs: 5_000 });
+  const r = await ctx.exec('ip', args, { timeoutMs });
   if (r.failed) return { source, error: (r.stderr.trim() || r.spawnError || `exit ${r.exitCode}`).split('\n')[0]! };
   return { source, value: r.stdout };
 }
@@ -150,8 +150,9 @@ const parsed = <T>(r: Reading<string>, parse: (s: string) => T): Reading<T> => {
  * Gathers, through the probe context (reads batched, commands memoised), the live facts the
  * candidate causes need: nothing else is read or run.
  */
-export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[], s: Subject): Promise<HostFacts> {
+export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[], s: Subject, opts: { timeoutMs?: number } = {}): Promise<HostFacts> {
   const p = planFor(needsOf(causes), s);
+  const run = (c: ProbeContext, args: string[]): Promise<Reading<string>> => runIp(c, args, opts.timeoutMs);
   const labelsRead = p.platformLabels ? readSysctl(ctx, 'net', 'mpls', 'platform_labels') : undefined;
   // While net.mpls exists, mpls_router is active: how it could be loaded does not matter then.
   const moduleNeeded = async (m: string): Promise<boolean> => m !== 'mpls_router' || (await labelsRead)?.value === undefined;

@@ -54,6 +54,13 @@ describe('JSON Schema of the --json document (schema/mplsgre.schema.json)', () =
     }
   });
 
+  it('capture decode --json on a recorded transfer through the tunnel: its TCP segments inside GRE and MPLS', async () => {
+    const r = await runCli(['capture', 'decode', '--json', join(ROOT, 'test', 'fixtures', 'tcp', 'crossing', 'A.pcap')]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('"tcp": {');
+    expectValid(r.stdout, 'tcp crossing');
+  });
+
   it('lab, and its verify, up and down results, from a recorded lab run', () => {
     const text = readFileSync(join(ROOT, 'test', 'report', 'fixtures', 'lab-uml.json'), 'utf8');
     const lab = expectValid(text, 'lab').result as Record<string, unknown>;

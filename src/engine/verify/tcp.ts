@@ -21,8 +21,8 @@ export interface TcpRunOptions {
   readonly signal?: AbortSignal;
 }
 
-/** How long an endpoint keeps trying to connect: the peer's endpoint starts at the same time, and Node takes ~1.7 s to start in user-mode Linux. */
-const CONNECT_MS = 15_000;
+/** How long an endpoint keeps trying to connect: the peer's endpoint starts at the same time, and Node takes ~1.7 s to start in user-mode Linux, many times that on a loaded machine. */
+const CONNECT_MS = 30_000;
 
 /**
  * How a host runs the endpoint, argv before the JSON argument: this same program on local and

@@ -77,7 +77,7 @@ export interface VerifyOptions {
   readonly mtu: boolean;
   /** Bytes of the bulk TCP transfer each way; 0: none. */
   readonly tcpBytes?: number;
-  /** A transfer with no progress for this long is stalled (default 3 s). */
+  /** A transfer with no progress for this long is stalled (default 5 s). */
   readonly tcpStallMs?: number;
   readonly log?: (line: string) => void;
   /** Aborted (Ctrl-C, SIGTERM): pings stop, captures stop and are removed, and verify throws the reason. */
