@@ -93,7 +93,7 @@ export async function watchLoop(topo: Topology, hosts: ReadonlyMap<string, Host>
         counters: snap.counters,
         directions: ([[0, 1], [1, 0]] as const).map(([i, k]) => ({
           from: topo.hosts[i].name, to: topo.hosts[k].name, label: topo.hosts[i].label, up: false, sent: 0, received: 0,
-          explanation: why, cause: { id: null, confidence: 'unknown' as const, explanation: why, evidence: [] },
+          explanation: why, cause: { id: null, confidence: 'possible' as const, explanation: why, evidence: [] },
         })),
       };
     }

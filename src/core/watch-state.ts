@@ -1,3 +1,5 @@
+import type { Confidence } from '../causes/types.js';
+
 /** The last round's word on one direction: what `mplsgre_direction_*` export. */
 export interface DirectionStatus {
   readonly from: string;
@@ -11,7 +13,7 @@ export interface DirectionStatus {
   readonly rttMs?: number;
   readonly explanation: string;
   /** Why the direction is down: a cause id (null: none named), how sure, what showed it. */
-  readonly cause?: { readonly id: string | null; readonly confidence: 'certain' | 'likely' | 'unknown'; readonly explanation: string; readonly evidence: readonly string[] };
+  readonly cause?: { readonly id: string | null; readonly confidence: Confidence; readonly explanation: string; readonly evidence: readonly string[] };
 }
 
 /** One device's MPLS counters as the kernel last gave them. */

@@ -24,32 +24,26 @@ export interface DirectionRound {
   readonly receiverMoves: readonly Move[] | undefined;
 }
 
-/** The cause a drop counter names by itself: the kernel counted the packets it dropped, and why. */
-export interface CounterCause {
-  readonly id: string | null;
-  readonly explanation: string;
-  /** `rx_noroute +3 on B's foo4`. */
-  readonly evidence: readonly string[];
-}
-
 export interface DirectionJudgement {
   readonly up: boolean;
-  /** Where the packets stopped, for rootCause, when down and no counter named the cause. */
+  /** Where the packets stopped, when down: the cause machinery (src/causes) names the cause from it. */
   readonly stage: Stage | null;
-  /** Set when a drop counter on the path moved and explains the loss. */
-  readonly counterCause?: CounterCause;
+  /** The drop counters on the path that moved, cited: `rx_noroute +3 on B's foo4`. */
+  readonly drops?: readonly string[];
   readonly explanation: string;
 }
 
-/** Receiver drop counters (net/mpls/af_mpls.c), and the sender's, with the cause each names. */
-const RECEIVER_DROPS: readonly { counter: string; id: string | null; why: string }[] = [
-  { counter: 'rx_noroute', id: 'label_not_routed', why: 'no route for the label' },
-  { counter: 'rx_dropped', id: 'mpls_input_disabled', why: 'MPLS input off on the device' },
-  { counter: 'rx_errors', id: null, why: 'the kernel could not forward them (TTL expired?)' },
-];
-const SENDER_DROPS: readonly { counter: string; id: string | null; why: string }[] = [
-  { counter: 'tx_errors', id: 'mtu_exceeded', why: 'too big for the next hop' },
-  { counter: 'tx_dropped', id: null, why: 'the device could not send them' },
+/**
+ * The kernel's MPLS drop counters (net/mpls/af_mpls.c) on the path, and where each says the
+ * packets stopped: the receiver's after they arrived labelled, the sender's before they left.
+ * Which cause a counter names is the cause modules' knowledge (src/causes), not this table's.
+ */
+const DROPS: readonly { counter: string; end: 'sender' | 'receiver'; stage: Stage }[] = [
+  { counter: 'rx_noroute', end: 'receiver', stage: 'not_delivered' },
+  { counter: 'rx_dropped', end: 'receiver', stage: 'not_delivered' },
+  { counter: 'rx_errors', end: 'receiver', stage: 'not_delivered' },
+  { counter: 'tx_errors', end: 'sender', stage: 'mtu' },
+  { counter: 'tx_dropped', end: 'sender', stage: 'not_on_wire' },
 ];
 
 const moved = (moves: readonly Move[], iface: string, counter: string): number =>
@@ -85,17 +79,11 @@ export function judgeWatchDirection(d: DirectionRound): DirectionJudgement {
     const how = answered > 0 ? `${answered}/${sent} pings answered` : `${d.to} replied to ${crossed} of ${sent} requests (the replies were lost on the way back)`;
     return { up: true, stage: null, explanation: `${dir}: ${how}; tx_packets +${tx} on ${d.from}'s ${d.iface}, rx_packets +${rx} on ${d.to}'s` };
   }
-  const drops = [
-    ...RECEIVER_DROPS.map((k) => ({ ...k, host: d.to, delta: moved(d.receiverMoves!, d.iface, k.counter) })),
-    ...SENDER_DROPS.map((k) => ({ ...k, host: d.from, delta: moved(d.senderMoves!, d.iface, k.counter) })),
-  ].filter((k) => k.delta > 0);
+  const drops = DROPS.map((k) => ({ ...k, host: k.end === 'receiver' ? d.to : d.from, delta: moved(k.end === 'receiver' ? d.receiverMoves! : d.senderMoves!, d.iface, k.counter) }))
+    .filter((k) => k.delta > 0);
   if (drops.length) {
-    const [first] = drops;
-    return {
-      up: false, stage: null,
-      counterCause: { id: first!.id, explanation: `${first!.host} dropped ${first!.delta} labelled packets on ${d.iface}: ${first!.why}`, evidence: drops.map((k) => `${k.counter} +${k.delta} on ${k.host}'s ${d.iface}`) },
-      explanation: `${dir}: ${answered}/${sent} pings answered; ${drops.map((k) => `${k.counter} +${k.delta} on ${k.host}'s ${d.iface}`).join(', ')}`,
-    };
+    const cited = drops.map((k) => `${k.counter} +${k.delta} on ${k.host}'s ${d.iface}`);
+    return { up: false, stage: drops[0]!.stage, drops: cited, explanation: `${dir}: ${answered}/${sent} pings answered; ${cited.join(', ')}` };
   }
   if (answered > 0) {
     return { up: false, stage: 'not_labelled', explanation: `${dir}: ${answered}/${sent} pings answered, but ${d.iface}'s counters did not move by them (tx_packets +${tx} on ${d.from}, rx_packets +${rx} on ${d.to}): they did not cross the tunnel labelled` };

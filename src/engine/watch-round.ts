@@ -70,9 +70,11 @@ export async function watchRound(topo: Topology, hosts: ReadonlyMap<string, Host
     from: ends[i]!.name, to: ends[1 - i]!.name, iface,
     ping: pings[i], peerPing: pings[1 - i], senderMoves: moves[i], receiverMoves: moves[1 - i],
   }));
-  // Only a down direction the counters did not explain costs the settings' reads.
+  // Only a down direction costs the reads that explain it (each end's settings, once); the
+  // cause modules verify uses name the cause from its stage, those facts and the counters that
+  // moved (a drop counter that moved by the pings lost makes the cause certain).
   const facts = new Map<string, PathFacts>();
-  if (judged.some((j) => !j.up && !j.counterCause && j.stage)) {
+  if (judged.some((j) => !j.up && j.stage)) {
     await Promise.all(ends.map(async (h) => facts.set(h.name, await pathFacts(hostOf(h), h.name, iface, topo.tunnel.overlay))));
     signal?.throwIfAborted();
   }
@@ -81,17 +83,18 @@ export async function watchRound(topo: Topology, hosts: ReadonlyMap<string, Host
     const to = ends[1 - i]!;
     const p = pings[i];
     let cause: DirectionStatus['cause'];
-    if (!j.up && j.counterCause) {
-      const c = j.counterCause;
-      cause = { id: c.id, confidence: c.id ? 'certain' : 'unknown', explanation: c.explanation, evidence: c.evidence };
-    } else if (!j.up && j.stage && facts.size) {
+    if (!j.up && j.stage) {
       const rc = rootCause(j.stage, {
         label: from.label, sender: facts.get(from.name)!, receiver: facts.get(to.name)!,
         senderUnderlay: from.underlay, receiverUnderlay: to.underlay, overlayPrefix: topo.tunnel.overlay, greDestinations: [],
+        ...(moves[i] ? { senderCounters: moves[i] } : {}),
+        ...(moves[1 - i] ? { receiverCounters: moves[1 - i] } : {}),
+        lost: Math.max(0, (p?.transmitted ?? 0) - (p?.received ?? 0)),
+        ...(j.drops ? { evidence: j.drops } : {}),
       });
       cause = { id: rc.id, confidence: rc.confidence, explanation: rc.explanation, evidence: rc.evidence };
     } else if (!j.up) {
-      cause = { id: null, confidence: 'unknown', explanation: j.explanation, evidence: [] };
+      cause = { id: null, confidence: 'possible', explanation: j.explanation, evidence: [] };
     }
     return {
       from: from.name, to: to.name, label: from.label, up: j.up,

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { judgeWatchDirection, type DirectionRound } from '../../src/core/watch-verdict.js';
 import { countersMoved, parseMplsStats } from '../../src/probes/mpls-counters.js';
-import { loadCounters } from '../support/fixtures.js';
+import { rootCause } from '../../src/core/root-cause.js';
+import { loadCounters, loadPath } from '../support/fixtures.js';
+import { replayPath } from '../causes/path-cases.js';
 
 /** A->B as a watch round sees it, from a recording of the counters around A's pings (scripts/record-counters.ts). */
 function recorded(name: string): DirectionRound {
@@ -28,18 +30,26 @@ describe('watch: one direction judged from its pings and the MPLS counters (reco
     expect([j.up, j.stage]).to.deep.equal([false, 'not_labelled']);
   });
 
-  it('no label route on B: down, label_not_routed named by the counter that moved with the lost pings', () => {
+  it('no label route on B: down where B received them, the counter that moved with the lost pings cited', () => {
     const j = judgeWatchDirection(recorded('noroute'));
-    expect(j.up).to.equal(false);
-    expect(j.counterCause).to.deep.equal({ id: 'label_not_routed', explanation: 'B dropped 3 labelled packets on foo4: no route for the label', evidence: ['rx_noroute +3 on B\'s foo4'] });
+    expect([j.up, j.stage, j.drops]).to.deep.equal([false, 'not_delivered', ['rx_noroute +3 on B\'s foo4']]);
   });
 
-  it('MPLS input off on B: down, mpls_input_disabled from rx_dropped', () => {
+  it('MPLS input off on B: down where B received them, rx_dropped cited', () => {
     const j = judgeWatchDirection(recorded('input-off'));
-    expect(j.up).to.equal(false);
-    expect(j.counterCause?.id).to.equal('mpls_input_disabled');
-    expect(j.counterCause?.evidence).to.deep.equal(['rx_dropped +3 on B\'s foo4']);
+    expect([j.up, j.stage, j.drops]).to.deep.equal([false, 'not_delivered', ['rx_dropped +3 on B\'s foo4']]);
   });
+
+  for (const [name, cause] of [['noroute', 'label_not_routed'], ['input-off', 'mpls_input_disabled']] as const) {
+    it(`${name}: the cause modules name ${cause}, certain, from watch's stage, the recorded facts and the counters that moved`, async () => {
+      const fx = loadPath(name);
+      const { ctx } = await replayPath(fx);
+      const j = judgeWatchDirection(recorded(name));
+      const rc = rootCause(j.stage!, { ...ctx, lost: 3, ...(j.drops ? { evidence: j.drops } : {}) });
+      expect([rc.id, rc.confidence]).to.deep.equal([cause, 'certain']);
+      expect(rc.evidence.some((e) => /^rx_(noroute|dropped) \+\d+ on B's foo4$/.test(e)), rc.evidence.join('\n')).to.equal(true);
+    });
+  }
 
   it('counters unreadable (mpls_router not loaded on either end): an unanswered ping is down, with a stage for the cause machinery', () => {
     const fx = loadCounters('no-mpls-router');
