@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { classSteps } from './plan-classes.js';
 import type { HostSpec, Topology } from './topology.js';
 import type { CheckAction, JsonValue } from './plan-check.js';
 import type { Action, Plan, Step } from './plan-types.js';
@@ -156,6 +156,7 @@ function hostSteps(t: Topology, h: HostSpec, peer: HostSpec): Step[] {
       });
     }
   }
+  steps.push(...classSteps(t, h, peer, moduleStep));
   return steps;
 }
 
@@ -165,9 +166,6 @@ function hostSteps(t: Topology, h: HostSpec, peer: HostSpec): Step[] {
  */
 export function plan(topology: Topology): Plan {
   const [a, b] = topology.hosts;
-  // Classes are validated but not yet set up: a plan without their steps would leave them silently unconfigured.
-  const withClasses = topology.hosts.find((h) => h.classes?.length);
-  if (withClasses) throw new UsageError(`hosts.${withClasses.name}.classes`, 'traffic classes are validated but this version does not set them up yet (no steps for their rules, tables and label routes); remove classes: to plan this tunnel');
   return {
     topology,
     hosts: [

@@ -231,6 +231,12 @@ export function parseTopology(text: string, source = 'topology'): Topology {
   const known = parsed.flatMap((h) => (h ? [h.spec.label, ...(h.spec.classes ?? []).map((c) => c.label)] : []));
   const platformLabels = p.try(() => platformLabelsOf(tunnel?.get('platformLabels'), Math.max(LABEL_MIN - 1, ...known)));
   const rpFilter = p.try(() => rpFilterOf(root.get('rpFilter')));
+  // The class mechanism is IPv4's: iptables marks, ip rule, and the label at byte 24 of GRE over IPv4.
+  for (const h of parsed) {
+    if (!h?.spec.classes) continue;
+    if (a?.underlay.family === 6) p.add(new UsageError(`${h.path}.classes`, 'classes need an IPv4 underlay (gre): the outer DSCP is set by matching the label right after the 20-byte IPv4 and 4-byte GRE headers'));
+    else if (overlay?.family === 6) p.add(new UsageError(`${h.path}.classes`, 'classes need an IPv4 overlay: the class is chosen by an iptables mark and an IPv4 policy rule'));
+  }
   p.throwIfAny();
   return {
     tunnel: {
