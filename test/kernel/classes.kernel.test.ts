@@ -3,7 +3,6 @@ import { classesInPcap } from '../../src/capture/dsfield.js';
 import { runGuest } from '../support/guest.js';
 import { schemaErrors } from '../support/schema.js';
 import type { ClassesRun } from './guest-classes.js';
-import type { CliRun } from './guest-tunnel.js';
 
 const A = '10.128.0.2';
 
@@ -18,11 +17,6 @@ function rows(base64: string | undefined): string[] {
 describe('kernel tier: traffic classes in user-mode Linux', function () {
   this.timeout(600_000);
   let r: ClassesRun;
-  const run = (name: string): CliRun => {
-    const x = r.runs.find((y) => y.name === name);
-    expect(x, `${name} ran`).to.exist;
-    return x!;
-  };
 
   before(async () => {
     r = await runGuest<ClassesRun>(new URL('./guest-classes.js', import.meta.url), 'classesScenario', 540_000);
