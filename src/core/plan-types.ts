@@ -15,7 +15,7 @@ export type Action =
   | { readonly kind: 'modprobe'; readonly module: string }
   | { readonly kind: 'module-unload-if-loaded-by-us'; readonly module: string };
 
-export type StepKind = 'module' | 'link' | 'addr' | 'route' | 'mpls-route' | 'sysctl';
+export type StepKind = 'module' | 'link' | 'addr' | 'route' | 'mpls-route' | 'sysctl' | 'rule' | 'firewall' | 'qdisc';
 
 /**
  * One reversible step. Contracts for the executor:

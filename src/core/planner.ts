@@ -1,3 +1,4 @@
+import { classSteps } from './plan-classes.js';
 import type { HostSpec, Topology } from './topology.js';
 import type { CheckAction, JsonValue } from './plan-check.js';
 import type { Action, Plan, Step } from './plan-types.js';
@@ -155,6 +156,7 @@ function hostSteps(t: Topology, h: HostSpec, peer: HostSpec): Step[] {
       });
     }
   }
+  steps.push(...classSteps(t, h, peer, moduleStep));
   return steps;
 }
 

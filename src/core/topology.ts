@@ -3,12 +3,14 @@ import { UsageError } from './errors.js';
 import { quote, sanitize } from './show.js';
 import { isLinkLocal6, lastAddress, notUnicast, parseIp, parsePrefix, prefixContains, type Family, type IpAddress, type IpPrefix } from './address.js';
 import { LABEL_MAX, LABEL_MIN, PLATFORM_LABELS_MAX, parseIfName, parseLabel } from './names.js';
-import { nearest } from './suggest.js';
 import { parseTarget, type Target } from './target.js';
+import { parseClasses, type TrafficClass } from './topology-classes.js';
+import { Problems, mapOf, str, wholeNumber } from './topology-fields.js';
 import { MAX_FILE_BYTES, joinPath, readYamlTree, utf8Text, type YNode } from './yaml-tree.js';
 
 export { parseIfName, parseLabel, parseLabels, parseNetnsName } from './names.js';
 export { parseTarget, formatTarget, type Target } from './target.js';
+export type { TrafficClass } from './topology-classes.js';
 
 /** gre carries over an IPv4 underlay, ip6gre over IPv6. */
 export type TunnelMode = 'gre' | 'ip6gre';
@@ -39,6 +41,8 @@ export interface HostSpec {
   readonly overlay: string;
   /** The label this host pushes toward its peer; the peer pops it. */
   readonly label: number;
+  /** Traffic pushed under labels of its own instead of `label`; absent when the host has none. */
+  readonly classes?: readonly TrafficClass[];
 }
 
 /** A validated topology: exactly two hosts, everything checked before any host is touched. */
@@ -50,77 +54,9 @@ export interface Topology {
 
 const TOP_KEYS = ['tunnel', 'hosts', 'rpFilter'] as const;
 const TUNNEL_KEYS = ['name', 'overlay', 'mode', 'platformLabels', 'ttl'] as const;
-const HOST_KEYS = ['target', 'underlay', 'overlay', 'label'] as const;
+const HOST_KEYS = ['target', 'underlay', 'overlay', 'label', 'classes'] as const;
+const HOST_REQUIRED = ['target', 'underlay', 'overlay', 'label'] as const;
 const HOST_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
-
-function describe(n: YNode): string {
-  if (n.kind === 'map') return 'a map';
-  if (n.kind === 'seq') return 'a list';
-  if (n.value === null) return 'nothing';
-  if (typeof n.value === 'string') return `the string ${quote(n.value)}`;
-  return `the ${typeof n.value} ${n.source}`;
-}
-
-/**
- * Every problem in one document, in the order the fields are checked: each check that fails is
- * kept and the next field is still checked, so one run names them all. The first is the one a
- * single-error reader sees.
- */
-class Problems {
-  readonly list: UsageError[] = [];
-
-  add(e: UsageError): void {
-    this.list.push(e);
-  }
-
-  /** Runs one validation; a UsageError is kept and undefined returned. */
-  try<T>(fn: () => T): T | undefined {
-    try {
-      return fn();
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      this.add(e);
-      return undefined;
-    }
-  }
-
-  throwIfAny(): void {
-    if (this.list.length) throw UsageError.all(this.list);
-  }
-}
-
-/** Checks a map's keys: every unknown key and every missing required key is named. Undefined when `n` is not a map. */
-function mapOf(p: Problems, n: YNode, path: string, allowed: readonly string[], required: readonly string[]): ReadonlyMap<string, YNode> | undefined {
-  const field = path === '' ? 'FILE' : path;
-  if (n.kind !== 'map') {
-    p.add(new UsageError(field, `expected a map (key: value), found ${describe(n)}`));
-    return undefined;
-  }
-  for (const key of n.entries.keys()) {
-    if (allowed.includes(key)) continue;
-    const near = nearest(key, allowed);
-    p.add(new UsageError(joinPath(path, key), `unknown key${near ? ` (did you mean ${near}?)` : ''}; expected ${allowed.join(', ')}`));
-  }
-  for (const key of required) {
-    if (!n.entries.has(key)) p.add(new UsageError(joinPath(path, key), `is required${n.line ? ` (in the map at line ${n.line})` : ''}`));
-  }
-  return n.entries;
-}
-
-/** A string-valued scalar; numbers and booleans are refused rather than silently converted. */
-function str(n: YNode, field: string): string {
-  if (n.kind !== 'scalar' || typeof n.value !== 'string') throw new UsageError(field, `expected a string, found ${describe(n)}`);
-  return n.value;
-}
-
-/** A whole number written as plain decimal digits (not 1e3, 0x64, 0100, 100.0 or "100"). */
-function wholeNumber(n: YNode, field: string, what: string): number {
-  if (n.kind !== 'scalar' || typeof n.value !== 'number') throw new UsageError(field, `expected ${what}, found ${describe(n)}`);
-  if (!/^-?(0|[1-9][0-9]*)$/.test(n.source)) {
-    throw new UsageError(field, `${n.source} is not written as a plain decimal whole number; expected ${what}`);
-  }
-  return n.value;
-}
 
 function hostAddress(n: YNode, field: string): IpAddress {
   const a = parseIp(str(n, field), field);
@@ -159,7 +95,7 @@ function parseHost(p: Problems, name: string, node: YNode, overlay: IpPrefix | u
   }
   const before = p.list.length;
   const path = joinPath('hosts', name);
-  const m = mapOf(p, node, path, HOST_KEYS, HOST_KEYS);
+  const m = mapOf(p, node, path, HOST_KEYS, HOST_REQUIRED);
   if (!m) return undefined;
   const f = (k: string): string => joinPath(path, k);
   const field = <T>(k: string, parse: (n: YNode) => T): T | undefined => {
@@ -192,8 +128,14 @@ function parseHost(p: Problems, name: string, node: YNode, overlay: IpPrefix | u
   if (label !== undefined && label >= PLATFORM_LABELS_MAX) {
     p.add(new UsageError(f('label'), `${label} is a valid label but the peer cannot pop it: net.mpls.platform_labels is at most ${PLATFORM_LABELS_MAX}; use ${LABEL_MIN}..${PLATFORM_LABELS_MAX - 1}`));
   }
+  const classesNode = m.get('classes');
+  const classes = classesNode === undefined ? [] : parseClasses(p, classesNode, f('classes'));
+  classes.forEach((c, i) => {
+    if (label === c.label) p.add(new UsageError(`${f('classes')}[${i}].label`, `${c.label} is also this host's default label; a class needs a label of its own`));
+  });
   if (p.list.length > before || !target || !underlay || !ovl || label === undefined) return undefined;
-  return { spec: { name, target, underlay: underlay.text, overlay: ovl.text, label }, underlay, overlay: ovl, path };
+  const spec = { name, target, underlay: underlay.text, overlay: ovl.text, label, ...(classes.length ? { classes } : {}) };
+  return { spec, underlay, overlay: ovl, path };
 }
 
 /** What the two ends must not share; the second host is the one named in the error. */
@@ -208,6 +150,15 @@ function checkPair(p: Problems, a: ParsedHost, b: ParsedHost): void {
   if (b.spec.label === a.spec.label) {
     p.add(new UsageError(`${b.path}.label`, `${b.spec.label} is also ${other}'s label; give each direction its own label so captures and diagnoses can tell them apart`));
   }
+  // Every label names one direction and class on the wire: a class label may not repeat any label of the other end.
+  const theirs = new Map<number, string>([[a.spec.label, `${other}'s label`], ...(a.spec.classes ?? []).map((c) => [c.label, `the label of ${other}'s class ${quote(c.name)}`] as const)]);
+  (b.spec.classes ?? []).forEach((c, i) => {
+    const seen = theirs.get(c.label);
+    if (seen) p.add(new UsageError(`${b.path}.classes[${i}].label`, `${c.label} is also ${seen}; give each direction and class its own label so captures and diagnoses can tell them apart`));
+  });
+  (a.spec.classes ?? []).forEach((c, i) => {
+    if (c.label === b.spec.label) p.add(new UsageError(`${a.path}.classes[${i}].label`, `${c.label} is also ${b.spec.name}'s label; give each direction and class its own label so captures and diagnoses can tell them apart`));
+  });
 }
 
 /** `family` is undefined when the underlay could not be read: the mode is then checked alone. */
@@ -277,9 +228,15 @@ export function parseTopology(text: string, source = 'topology'): Topology {
 
   const ttl = p.try(() => ttlOf(tunnel?.get('ttl')));
   const mode = p.try(() => tunnelMode(tunnel?.get('mode'), a?.underlay.family));
-  const known = parsed.flatMap((h) => (h ? [h.spec.label] : []));
+  const known = parsed.flatMap((h) => (h ? [h.spec.label, ...(h.spec.classes ?? []).map((c) => c.label)] : []));
   const platformLabels = p.try(() => platformLabelsOf(tunnel?.get('platformLabels'), Math.max(LABEL_MIN - 1, ...known)));
   const rpFilter = p.try(() => rpFilterOf(root.get('rpFilter')));
+  // The class mechanism is IPv4's: iptables marks, ip rule, and the label at byte 24 of GRE over IPv4.
+  for (const h of parsed) {
+    if (!h?.spec.classes) continue;
+    if (a?.underlay.family === 6) p.add(new UsageError(`${h.path}.classes`, 'classes need an IPv4 underlay (gre): the outer DSCP is set by matching the label right after the 20-byte IPv4 and 4-byte GRE headers'));
+    else if (overlay?.family === 6) p.add(new UsageError(`${h.path}.classes`, 'classes need an IPv4 overlay: the class is chosen by an iptables mark and an IPv4 policy rule'));
+  }
   p.throwIfAny();
   return {
     tunnel: {

@@ -49,6 +49,29 @@ export function hostileTopologies(): TopologyCase[] {
   at('hosts.A.label', '1048575'); // a label the peer cannot pop: platform_labels is at most 1048575
   at('hosts.B.label', '100'); // same label as A
 
+  // ---- traffic classes ----
+  const cls = (body: string): string => `[ { ${body} } ]`;
+  for (const raw of ['5', 'voice', '{ name: voice }', '"[]"']) at('hosts.A.classes', raw);
+  at('hosts.A.classes', `[ ${Array.from({ length: 65 }, (_, i) => `{ name: c${i}, fwmark: ${i + 1}, label: ${1000 + i} }`).join(', ')} ]`, 'hosts.A.classes');
+  at('hosts.A.classes', '[ voice ]', 'hosts.A.classes[0]');
+  for (const raw of ['0', '15', '1048575', '1048576', '-1', '"200"', '200.0', '1e3', '253', '254', '255', '100', '101']) {
+    at('hosts.A.classes', cls(`name: v, dscp: 46, label: ${raw}`), 'hosts.A.classes[0].label');
+  }
+  for (const raw of ['0', '64', '-1', '"46"', '46.0', '0x2e', 'EF', '[]', 'null']) at('hosts.A.classes', cls(`name: v, dscp: ${raw}, label: 200`), 'hosts.A.classes[0].dscp');
+  for (const raw of ['[46, 64]', '[46, 46]', '[46, "34"]']) at('hosts.A.classes', cls(`name: v, dscp: ${raw}, label: 200`), 'hosts.A.classes[0].dscp[1]');
+  for (const raw of ['0', '4294967296', '-1', '"7"', '0x10']) at('hosts.A.classes', cls(`name: v, fwmark: ${raw}, label: 200`), 'hosts.A.classes[0].fwmark');
+  for (const raw of ['8', '-1', '"5"', '5.5']) at('hosts.A.classes', cls(`name: v, dscp: 46, label: 200, tc: ${raw}`), 'hosts.A.classes[0].tc');
+  for (const raw of ['""', '"a b"', '-v', `${'n'.repeat(33)}`, '5', '"v;id"']) at('hosts.A.classes', cls(`name: ${raw}, dscp: 46, label: 200`), 'hosts.A.classes[0].name');
+  at('hosts.A.classes', cls('name: v, dscp: 46'), 'hosts.A.classes[0].label');
+  at('hosts.A.classes', cls('name: v, label: 200'), 'hosts.A.classes[0].dscp');
+  at('hosts.A.classes', cls('dscp: 46, label: 200'), 'hosts.A.classes[0].name');
+  at('hosts.A.classes', cls('name: v, dscp: 46, label: 200, fwmrak: 7'), 'hosts.A.classes[0].fwmrak');
+  at('hosts.A.classes', '[ { name: v, dscp: 46, label: 200 }, { name: v, dscp: 34, label: 300 } ]', 'hosts.A.classes[1].name');
+  at('hosts.A.classes', '[ { name: v, dscp: 46, label: 200 }, { name: w, dscp: 34, label: 200 } ]', 'hosts.A.classes[1].label');
+  at('hosts.A.classes', '[ { name: v, dscp: 46, label: 200 }, { name: w, dscp: 46, label: 300 } ]', 'hosts.A.classes[1].dscp');
+  at('hosts.A.classes', '[ { name: v, dscp: 46, label: 200 }, { name: w, fwmark: 200, label: 300 } ]', 'hosts.A.classes[1].fwmark');
+  topo('class label of the other end', seedWith('hosts.A.classes', cls('name: v, dscp: 46, label: 200')).replace("label: 101\n", "label: 101\n    classes: [ { name: v, dscp: 46, label: 200 } ]\n"), 'hosts.B.classes[0].label');
+
   // ---- interface name ----
   for (const raw of [
     'abcdefghijklmnop', // 16 bytes

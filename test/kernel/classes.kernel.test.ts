@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { classesInPcap } from '../../src/capture/dsfield.js';
+import { runGuest } from '../support/guest.js';
+import { schemaErrors } from '../support/schema.js';
+import type { ClassesRun } from './guest-classes.js';
+
+const A = '10.128.0.2';
+
+/** The echo packets of a capture as "from:label/tc outer inner kind" rows, in order. */
+function rows(base64: string | undefined): string[] {
+  return classesInPcap(Buffer.from(base64 ?? '', 'base64'))
+    .filter((c) => c.icmpType !== undefined)
+    .map((c) => `${c.outerSrc === A ? 'A' : 'B'}:${c.label} outer 0x${c.outerTos.toString(16)} inner 0x${(c.innerTos ?? -1).toString(16)} ${c.icmpType === 8 ? 'request' : 'reply'}`);
+}
+
+/** examples/classes.yaml on the real 6.1 kernel (user-mode Linux): up, the classes on the wire both ways, a missing class pop, down exact. */
+describe('kernel tier: traffic classes in user-mode Linux', function () {
+  this.timeout(600_000);
+  let r: ClassesRun;
+
+  before(async () => {
+    r = await runGuest<ClassesRun>(new URL('./guest-classes.js', import.meta.url), 'classesScenario', 540_000);
+  });
+
+  it('up, up again, verify and down exit 0 with --json documents the schema accepts', () => {
+    expect(r.runs.map((x) => x.name)).to.deep.equal(['up', 'up-again', 'verify', 'down']);
+    for (const x of r.runs) {
+      expect(x.code, `${x.name}: ${x.stderr}`).to.equal(0);
+      expect(schemaErrors(x.json), x.name).to.equal(undefined);
+    }
+  });
+
+  it('up made the mark, rule, class table route, outer DSCP rule and the peer\'s label route on each host', () => {
+    expect(r.afterUp.A!.rules).to.match(/fwmark 0xc8 lookup 200/);
+    expect(r.afterUp.A!.table).to.match(/10\.199\.0\.0\/24 +encap mpls +200 dev foo4 table 200/);
+    expect(r.afterUp.A!.mangle).to.contain('-A OUTPUT -m dscp --dscp 0x2e -j MARK --set-xmark 0xc8/0xffffffff');
+    expect(r.afterUp.A!.mangle).to.contain('-A POSTROUTING -s 10.128.0.2/32 -d 10.128.100.2/32 -p gre -m u32 --u32 "0x18&0xfffff000=0xc8000" -j DSCP --set-dscp 0x2e');
+    expect(r.afterUp.A!.labels).to.match(/^201 dev lo/m);
+    expect(r.afterUp.B!.rules).to.match(/fwmark 0xc9 lookup 201/);
+    expect(r.afterUp.B!.labels).to.match(/^200 dev lo/m);
+    // Read after the second up: each rule once, the second up found them in effect.
+    for (const [h, got] of Object.entries(r.afterUp)) {
+      expect(got.mangle?.match(/^-A /gm) ?? [], h).to.have.length(2);
+      expect(got.rules?.match(/fwmark/g) ?? [], h).to.have.length(1);
+    }
+  });
+
+  it('every ping answered; DSCP 46 under the class label both ways with outer DSCP 46, unmarked under the default label with outer 0, inner kept', () => {
+    expect(r.pings.filter((p) => p.name === 'classes').map((p) => p.received)).to.deep.equal([2, 2, 2, 2]);
+    expect(rows(r.captures.classes)).to.deep.equal([
+      ...Array(2).fill(['A:200 outer 0xb8 inner 0xb8 request', 'B:201 outer 0xb8 inner 0xb8 reply']).flat(),
+      ...Array(2).fill(['A:100 outer 0x0 inner 0x0 request', 'B:101 outer 0x0 inner 0x0 reply']).flat(),
+      ...Array(2).fill(['B:201 outer 0xb8 inner 0xb8 request', 'A:200 outer 0xb8 inner 0xb8 reply']).flat(),
+      ...Array(2).fill(['B:101 outer 0x0 inner 0x0 request', 'A:100 outer 0x0 inner 0x0 reply']).flat(),
+    ]);
+  });
+
+  it("B without its pop of A's class label: A's voice pings leave under 200 and die at B; unmarked ones still cross", () => {
+    expect(r.pings.filter((p) => p.name === 'no-pop').map((p) => [p.from, p.tos, p.received])).to.deep.equal([['A', 0xb8, 0], ['A', 0, 2], ['B', 0xb8, 0], ['B', 0, 2]]);
+    const got = rows(r.captures['no-pop']);
+    expect(got.filter((l) => l.startsWith('A:200') && l.endsWith('request'))).to.have.length(2);
+    // B's voice requests arrive at A (201 popped there); A's replies go under 200, which B no longer pops.
+    expect(got.filter((l) => l.includes('reply') && l.startsWith('B:201'))).to.have.length(0);
+  });
+
+  it('down restores rules, every table, label routes, mangle rules and tc filters exactly', () => {
+    expect(r.leftover).to.deep.equal({ A: [], B: [] });
+  });
+});
