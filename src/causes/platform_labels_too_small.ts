@@ -1,5 +1,6 @@
 import { ev, inNs, verdict } from './lib/evidence.js';
 import { routedLabels } from './lib/labels.js';
+import { unreadable } from './lib/modules.js';
 import { defineCause, type Subject } from './types.js';
 
 function platformFix(s: Subject, labels: readonly number[]): string {
@@ -18,6 +19,7 @@ export default defineCause({
     const pl = f.platformLabels;
     if (!pl) return verdict('unknown', 'net.mpls.platform_labels was not read');
     const evidence = [ev(pl.path, pl.value ?? pl.error ?? 'absent')];
+    if (unreadable(pl)) return verdict('unknown', `net.mpls.platform_labels could not be read: ${pl.error}`, evidence);
     if (pl.value === undefined) return verdict('ruled_out', 'net.mpls is absent: the kernel has no MPLS forwarding at all (mpls_router)', evidence);
     const value = Number(pl.value);
     const labels = routedLabels(s);

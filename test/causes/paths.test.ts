@@ -62,3 +62,15 @@ describe('causes: a read that failed is not a fact', () => {
     expect([rc.id, rc.confidence], JSON.stringify(rc)).to.deep.equal(['label_not_routed', 'certain']);
   });
 });
+
+describe('causes: a sysctl read that failed is not an absent mpls_router', () => {
+  it('B\'s /proc/sys reads timing out leave MPLS forwarding unknown: strict rp_filter is still unknown there, and no module is blamed (rp-strict)', async () => {
+    const fx = loadPath('rp-strict');
+    const b = fx.facts.B!;
+    const files = Object.fromEntries(Object.entries(b.files).map(([k, v]) => [k, k.startsWith('/proc/sys/') ? { error: 'netns B: timed out' } : v]));
+    const { ctx } = await replayPath({ ...fx, facts: { ...fx.facts, B: { ...b, files } } });
+    const rc = rootCause(fx.direction.stage, ctx);
+    expect(rc.id, JSON.stringify(rc)).to.not.equal('mpls_router_missing');
+    expect(rc.id).to.not.equal('platform_labels_too_small');
+  });
+});

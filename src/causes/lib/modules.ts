@@ -36,6 +36,10 @@ export function moduleState(m: ModuleFacts): string {
   }
 }
 
+/** A read that failed for another reason than the file's absence (a namespace read that timed out): it tells nothing. */
+export const unreadable = (v: { value?: string | undefined; error?: string } | undefined): boolean => v !== undefined && v.value === undefined && v.error !== undefined && v.error !== 'ENOENT';
+
 export const mplsDir = (f: HostFacts): Evidence | undefined =>
-  f.platformLabels ? ev('/proc/sys/net/mpls', f.platformLabels.value === undefined ? 'absent' : 'present') : undefined;
-export const mplsActive = (f: HostFacts): boolean | undefined => (f.platformLabels ? f.platformLabels.value !== undefined : undefined);
+  f.platformLabels ? ev('/proc/sys/net/mpls', f.platformLabels.value !== undefined ? 'present' : unreadable(f.platformLabels) ? `unreadable: ${f.platformLabels.error}` : 'absent') : undefined;
+/** Whether net.mpls exists (mpls_router active); undefined when not read, or the read failed. */
+export const mplsActive = (f: HostFacts): boolean | undefined => (f.platformLabels && !unreadable(f.platformLabels) ? f.platformLabels.value !== undefined : undefined);
