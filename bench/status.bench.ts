@@ -13,13 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench, type Task } from 'tinybench';
-import { parseTopology } from '../src/core/topology.js';
-import { upCommand } from '../src/commands/up.js';
-import { downCommand } from '../src/commands/down.js';
 import { StateStore } from '../src/engine/state.js';
-import { createLabNetwork } from '../src/engine/underlay.js';
 import { execLocal } from '../src/host/spawn.js';
 import { ensureUmlKernel, runInUml } from '../src/host/uml.js';
+import { withSeedLab } from './seed-lab.js';
 import type { StatusFixture } from '../scripts/record-status.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,26 +56,9 @@ async function compare(file: string, netns: string, env: NodeJS.ProcessEnv, time
   return { rows, ratio: med(bench.tasks[0]) / med(bench.tasks[1]) };
 }
 
-const SEED = `tunnel: { name: foo4, overlay: 10.199.0.0/24 }
-hosts:
-  A: { target: local, underlay: 10.128.0.2, overlay: 10.199.0.1, label: 100 }
-  B: { target: local, underlay: 10.128.100.2, overlay: 10.199.0.2, label: 101 }
-`;
-
 /** Guest side of (a): the seed up in two namespaces, both commands measured, everything removed. */
 export async function benchInGuest(): Promise<{ rows: Row[]; ratio: number; kernel: string; shown: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'mplsgre-bs-'));
-  const env = { ...process.env, MPLSGRE_STATE_DIR: join(dir, 'state'), MPLSGRE_CACHE_DIR: join(dir, 'cache') };
-  process.env.MPLSGRE_STATE_DIR = env.MPLSGRE_STATE_DIR;
-  await execLocal('modprobe', ['ipv6'], { timeoutMs: 20_000 });
-  const net = await createLabNetwork(parseTopology(SEED));
-  const [nsA, nsB] = [...net.namespaces.values()] as [string, string];
-  const file = join(dir, 'seed.yaml');
-  await writeFile(file, SEED.replace(/target: local/, `target: netns:${nsA}`).replace(/target: local/, `target: netns:${nsB}`));
-  const store = new StateStore(env.MPLSGRE_STATE_DIR);
-  try {
-    const up = await upCommand({ file, store });
-    if (!up.ok) throw new Error(`up failed: ${up.failure?.message}`);
+  return withSeedLab('bs', async ({ file, nsA, nsB, env, kernel }) => {
     // A process start costs ~0.3 s in a guest: fewer rounds than on the host.
     const r = await compare(file, nsA, env, 3_000, 6);
     // What an operator sees, in effect and after drift made behind mplsgre's back.
@@ -90,12 +70,8 @@ export async function benchInGuest(): Promise<{ rows: Row[]; ratio: number; kern
     await execLocal('ip', ['-n', nsA, '-f', 'mpls', 'route', 'del', '101'], { timeoutMs: 10_000 });
     await execLocal('ip', ['netns', 'exec', nsB, 'sysctl', '-qw', 'net.mpls.conf.foo4.input=0'], { timeoutMs: 10_000 });
     shown.push(show());
-    await downCommand({ file, store });
-    return { ...r, shown, kernel: (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim() };
-  } finally {
-    await net.destroy();
-    await rm(dir, { recursive: true, force: true });
-  }
+    return { ...r, shown, kernel };
+  });
 }
 
 /** (b) This machine: fresh namespaces, the guest's records. */

@@ -7,29 +7,16 @@
  * not this bench's subject). Prints numbers only. Needs root.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { upCommand } from '../src/commands/up.js';
-import { downCommand } from '../src/commands/down.js';
-import { parseTopology } from '../src/core/topology.js';
-import { StateStore } from '../src/engine/state.js';
-import { createLabNetwork } from '../src/engine/underlay.js';
-import { execLocal } from '../src/host/spawn.js';
 import { ensureUmlKernel, runInUml } from '../src/host/uml.js';
 import { latencyRow } from './latency-row.js';
+import { withSeedLab } from './seed-lab.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'bin', 'mplsgre.js');
 const COUNT = 5;
-
-const SEED = `tunnel: { name: foo4, overlay: 10.199.0.0/24 }
-hosts:
-  A: { target: local, underlay: 10.128.0.2, overlay: 10.199.0.1, label: 100 }
-  B: { target: local, underlay: 10.128.100.2, overlay: 10.199.0.2, label: 101 }
-`;
 
 /** A whole process; resolves with its exit code. */
 function proc(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number | null> {
@@ -49,18 +36,7 @@ interface GuestOut {
 
 /** Guest side: the seed up, each task measured, everything removed. */
 export async function benchInGuest(): Promise<GuestOut> {
-  const dir = await mkdtemp(join(tmpdir(), 'mplsgre-bv-'));
-  const env = { ...process.env, MPLSGRE_STATE_DIR: join(dir, 'state') };
-  process.env.MPLSGRE_STATE_DIR = env.MPLSGRE_STATE_DIR;
-  await execLocal('modprobe', ['ipv6'], { timeoutMs: 20_000 });
-  const net = await createLabNetwork(parseTopology(SEED));
-  const [nsA, nsB] = [...net.namespaces.values()] as [string, string];
-  const file = join(dir, 'seed.yaml');
-  await writeFile(file, SEED.replace(/target: local/, `target: netns:${nsA}`).replace(/target: local/, `target: netns:${nsB}`));
-  const store = new StateStore(env.MPLSGRE_STATE_DIR);
-  try {
-    const up = await upCommand({ file, store });
-    if (!up.ok) throw new Error(`up failed: ${up.failure?.message}`);
+  return withSeedLab('bv', async ({ file, nsA, nsB, env, kernel }) => {
     const exits: Record<string, Set<number | null>> = {};
     const task = (name: string, run: () => Promise<(number | null)[]>) => async (): Promise<void> => {
       for (const code of await run()) (exits[name] ??= new Set()).add(code);
@@ -84,17 +60,13 @@ export async function benchInGuest(): Promise<GuestOut> {
     const doc = JSON.parse(shown.stdout) as { result: { durationMs: number; directions: { from: string; to: string; tcp?: { bytes: number; throughputMbps: number | null; durationMs: number; segmentsInGre: number } }[] } };
     const tcp = doc.result.directions.map((d) => `${d.from}->${d.to}: ${d.tcp?.bytes ?? 0} bytes at ${d.tcp?.throughputMbps ?? '-'} Mbit/s in ${d.tcp?.durationMs ?? '-'} ms, ${d.tcp?.segmentsInGre ?? 0} segments labelled in GRE`);
     tcp.push(`verify's own durationMs: ${doc.result.durationMs}`);
-    await downCommand({ file, store });
     return {
-      kernel: (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim(),
+      kernel,
       rows: bench.tasks.map((t) => latencyRow(t, 0)),
       exits: Object.fromEntries(Object.entries(exits).map(([k, v]) => [k, [...v].join(',')])),
       tcp,
     };
-  } finally {
-    await net.destroy();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function run(): Promise<void> {

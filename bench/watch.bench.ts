@@ -11,22 +11,15 @@
  * Wall time from tinybench; CPU per round is this process's and its reaped children's
  * (/proc/self/stat utime + stime + cutime + cstime) over the same iterations. Prints numbers only.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { checkCommand } from '../src/commands/check.js';
 import { bind } from '../src/commands/tunnel.js';
-import { upCommand } from '../src/commands/up.js';
-import { downCommand } from '../src/commands/down.js';
-import { parseTopology } from '../src/core/topology.js';
-import { StateStore } from '../src/engine/state.js';
-import { createLabNetwork } from '../src/engine/underlay.js';
 import { verifyTopology } from '../src/engine/verify.js';
 import { watchRound, type RoundResult } from '../src/engine/watch-round.js';
-import { execLocal } from '../src/host/spawn.js';
 import { ensureUmlKernel, runInUml } from '../src/host/uml.js';
+import { withSeedLab } from './seed-lab.js';
 
 interface Row {
   readonly task: string;
@@ -37,11 +30,6 @@ interface Row {
   readonly proved: string;
 }
 
-const SEED = `tunnel: { name: foo4, overlay: 10.199.0.0/24 }
-hosts:
-  A: { target: local, underlay: 10.128.0.2, overlay: 10.199.0.1, label: 100 }
-  B: { target: local, underlay: 10.128.100.2, overlay: 10.199.0.2, label: 101 }
-`;
 
 /** CPU seconds of this process and its reaped children so far (clock ticks of 1/100 s). */
 async function cpuS(): Promise<number> {
@@ -53,18 +41,7 @@ async function cpuS(): Promise<number> {
 
 /** Guest side: the seed up in two namespaces, the four tasks measured, everything removed. */
 export async function benchInGuest(): Promise<{ rows: Row[]; kernel: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'mplsgre-bw-'));
-  process.env.MPLSGRE_STATE_DIR = join(dir, 'state');
-  process.env.MPLSGRE_CACHE_DIR = join(dir, 'cache');
-  await execLocal('modprobe', ['ipv6'], { timeoutMs: 20_000 });
-  const net = await createLabNetwork(parseTopology(SEED));
-  const [nsA, nsB] = [...net.namespaces.values()] as [string, string];
-  const file = join(dir, 'seed.yaml');
-  await writeFile(file, SEED.replace(/target: local/, `target: netns:${nsA}`).replace(/target: local/, `target: netns:${nsB}`));
-  const store = new StateStore(process.env.MPLSGRE_STATE_DIR);
-  try {
-    const up = await upCommand({ file, store });
-    if (!up.ok) throw new Error(`up failed: ${up.failure?.message}`);
+  return withSeedLab('bw', async ({ file, kernel }) => {
     const { topology, hosts } = await bind(file);
     const cpu = new Map<string, number>();
     const proved = new Map<string, Set<string>>();
@@ -109,12 +86,8 @@ export async function benchInGuest(): Promise<{ rows: Row[]; kernel: string }> {
         proved: [...(proved.get(t.name) ?? [])].join(' | '),
       };
     });
-    await downCommand({ file, store });
-    return { rows, kernel: (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim() };
-  } finally {
-    await net.destroy();
-    await rm(dir, { recursive: true, force: true });
-  }
+    return { rows, kernel };
+  });
 }
 
 export async function run(): Promise<void> {

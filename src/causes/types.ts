@@ -102,6 +102,7 @@ export interface PresenceFacts {
   readonly overlayAddress: string;
   readonly addressPresent: boolean;
   readonly overlayPrefix: string;
+  /** A route to the overlay prefix through the tunnel (any encapsulation). */
   readonly routePresent: boolean;
   /** The command that configures the tunnel (`mplsgre up FILE`), named as the fix. */
   readonly upCommand: string;

@@ -1,6 +1,6 @@
 import { parseIp, parsePrefix, type IpAddress, type IpPrefix } from './address.js';
 import { rank } from '../causes/lib/rank.js';
-import type { HostFacts } from '../causes/types.js';
+import type { HostFacts, PresenceFacts } from '../causes/types.js';
 import type { RootCause } from './root-cause.js';
 
 /**
@@ -11,18 +11,8 @@ export function presencePaths(iface: string, family: 4 | 6): string[] {
   return [`/sys/class/net/${iface}/flags`, ...(family === 4 ? ['/proc/net/fib_trie', '/proc/net/route'] : ['/proc/net/if_inet6', '/proc/net/ipv6_route'])];
 }
 
-/** What one end's kernel says about the tunnel verify is about to use. */
-export interface TunnelPresence {
-  readonly host: string;
-  readonly iface: string;
-  /** null when the interface does not exist. */
-  readonly flags: number | null;
-  readonly overlayAddress: string;
-  readonly addressPresent: boolean;
-  readonly overlayPrefix: string;
-  /** A route to the overlay prefix through the tunnel (any encapsulation). */
-  readonly routePresent: boolean;
-}
+/** What one end's kernel says about the tunnel verify is about to use: the facts the presence causes read, but the fix. */
+export type TunnelPresence = Omit<PresenceFacts, 'upCommand'>;
 
 /** The local IPv4 addresses /proc/net/fib_trie lists (a `|-- A` leaf followed by `/32 host LOCAL`). */
 export function localAddresses4(fibTrie: string): Set<string> {
