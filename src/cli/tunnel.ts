@@ -81,11 +81,12 @@ export const verify: CliCommand = {
     if (!Number.isFinite(interval) || interval < 0 || interval > 10) throw new UsageError('--interval', `must be a number of seconds from 0 to 10 (got "${str(values.interval)}")`);
     // iputils refuses intervals below 2 ms to anyone but root; 0 is root's fastest (one request per reply)
     if (interval < 0.002 && process.getuid?.() !== 0) throw new UsageError('--interval', `below 0.002 needs root (got "${str(values.interval)}")`);
-    const tcpBytes = values['no-tcp'] ? 0 : bytesOption(values.bytes, '--bytes', DEFAULT_TCP_BYTES);
+    // Absent: verify's own default, which depends on the targets (smaller over ssh).
+    const tcpBytes = values['no-tcp'] ? 0 : values.bytes === undefined ? undefined : bytesOption(values.bytes, '--bytes', DEFAULT_TCP_BYTES);
     if (values['no-tcp'] && values.bytes !== undefined) throw new UsageError('--bytes', 'a transfer size means nothing with --no-tcp');
     const sig = interruptible();
     // Interrupted: pings, transfers and captures stop, the captures are removed, and the CLI exits 130 or 143.
-    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], tcpBytes, log: ctx.log, ssh: sshConfigOption(values['ssh-config']), signal: sig.signal }).finally(() => sig.dispose());
+    const r = await verifyCommand({ file: fileArg(positionals), count, interval, mtu: !values['no-mtu'], ...(tcpBytes !== undefined ? { tcpBytes } : {}), log: ctx.log, ssh: sshConfigOption(values['ssh-config']), signal: sig.signal }).finally(() => sig.dispose());
     return { result: r, exitCode: r.ok ? ExitCode.ok : ExitCode.failed, render: { text: (style) => renderVerify(r, style) } };
   },
 };

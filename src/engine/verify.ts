@@ -12,7 +12,7 @@ import { probeMtu } from './verify/mtu.js';
 import { ping } from './verify/pings.js';
 import { absentEnds, unconfigured } from './verify/presence.js';
 import { mplsGsoLoaded, runTcp } from './verify/tcp.js';
-import { DEFAULT_TCP_BYTES, type DirectionResult, type SkippedStep, type VerifyOptions, type VerifyResult } from './verify/types.js';
+import { DEFAULT_TCP_BYTES, DEFAULT_TCP_BYTES_SSH, type DirectionResult, type SkippedStep, type VerifyOptions, type VerifyResult } from './verify/types.js';
 
 export type { CountersResult, DirectionResult, MtuResult, SkippedStep, TcpResult, VerifyOptions, VerifyResult } from './verify/types.js';
 export { DEFAULT_TCP_BYTES } from './verify/types.js';
@@ -29,7 +29,7 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
   const [a, b] = topo.hosts;
   const pair = [a, b] as const;
   const hostOf = (h: HostSpec): Host => hosts.get(h.name)!;
-  const tcpBytes = opts.tcpBytes ?? DEFAULT_TCP_BYTES;
+  const tcpBytes = opts.tcpBytes ?? ([a, b].some((h) => hostOf(h).remote) ? DEFAULT_TCP_BYTES_SSH : DEFAULT_TCP_BYTES);
   const absent = await absentEnds(topo, hostOf, opts.upCommand ?? 'mplsgre up FILE');
   if (absent.some(Boolean)) return unconfigured(topo, absent, opts.count, started);
   const interrupted = (): void => {

@@ -31,6 +31,12 @@ export interface ExecOptions {
   readonly signal?: AbortSignal;
 }
 
+/** How long a read may take where reading is a remote command (ssh); other transports read at once. */
+export interface ReadOptions {
+  /** Default 10 s. A large file (a capture) over a slow link needs more. */
+  readonly timeoutMs?: number;
+}
+
 /** One file read. `error` is the errno code (ENOENT, EACCES, ...) when `ok` is false. */
 export type FileRead =
   | { readonly path: string; readonly ok: true; readonly data: Buffer }
@@ -67,7 +73,7 @@ export interface Host {
   readonly remote?: boolean;
   exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** Reads files in one batch where the transport allows; never throws for a missing file. */
-  readFiles(paths: readonly string[]): Promise<FileRead[]>;
+  readFiles(paths: readonly string[], opts?: ReadOptions): Promise<FileRead[]>;
   start(file: string, args: readonly string[], opts: StartOptions): Background;
   /**
    * Answers a whole read plan in one round trip where each command is costly (ssh: every remote

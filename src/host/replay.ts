@@ -1,4 +1,4 @@
-import type { Background, ExecOptions, ExecResult, FileRead, Host, StartOptions } from './host.js';
+import type { Background, ExecOptions, ExecResult, FileRead, Host, ReadOptions, StartOptions } from './host.js';
 
 /**
  * Raw inputs recorded from a real host: every file read and command run by the probes.
@@ -76,8 +76,8 @@ export class RecordingHost implements Host {
     return r;
   }
 
-  async readFiles(paths: readonly string[]): Promise<FileRead[]> {
-    const rs = await this.inner.readFiles(paths);
+  async readFiles(paths: readonly string[], opts?: ReadOptions): Promise<FileRead[]> {
+    const rs = await this.inner.readFiles(paths, opts);
     for (const r of rs) {
       if (!r.ok) this.files[r.path] = { error: r.error };
       // Probes only ask whether a module file exists: keep fixtures small.

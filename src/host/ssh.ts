@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Target } from '../core/target.js';
-import type { Background, BatchAnswers, ExecOptions, ExecResult, FileRead, Host, ReadPlan, StartOptions } from './host.js';
+import type { Background, BatchAnswers, ExecOptions, ExecResult, FileRead, Host, ReadOptions, ReadPlan, StartOptions } from './host.js';
 import { DEFAULT_TIMEOUT_MS } from './host.js';
 import { parseFramedFiles } from './netns.js';
 import { shellCommand } from './quote.js';
@@ -164,10 +164,10 @@ export class SshHost implements Host {
   }
 
   /** One remote command for the whole batch; binary-safe (see READ_FILES_ENCODED_SCRIPT). */
-  async readFiles(paths: readonly string[]): Promise<FileRead[]> {
+  async readFiles(paths: readonly string[], opts: ReadOptions = {}): Promise<FileRead[]> {
     if (paths.length === 0) return [];
     const nonce = `@mplsgre-${randomBytes(8).toString('hex')}`;
-    const r = await this.exec('sh', ['-c', READ_FILES_ENCODED_SCRIPT, 'sh', nonce, ...paths], { timeoutMs: 10_000 });
+    const r = await this.exec('sh', ['-c', READ_FILES_ENCODED_SCRIPT, 'sh', nonce, ...paths], { timeoutMs: opts.timeoutMs ?? 10_000 });
     if (r.failed) {
       const why = r.timedOut ? 'timed out' : r.spawnError ?? (r.stderr.trim().split('\n').pop() || `exit ${r.exitCode ?? r.signal}`);
       return paths.map((path) => ({ path, ok: false, error: `${this.name}: ${why}` }));

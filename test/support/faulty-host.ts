@@ -1,5 +1,5 @@
 import type { Plan, Step } from '../../src/core/planner.js';
-import type { Background, ExecOptions, ExecResult, FileRead, Host, StartOptions } from '../../src/host/host.js';
+import type { Background, ExecOptions, ExecResult, FileRead, Host, ReadOptions, StartOptions } from '../../src/host/host.js';
 
 /**
  * How the k-th mutating command goes wrong:
@@ -72,8 +72,8 @@ export class FaultyHost implements Host {
     }
   }
 
-  readFiles(paths: readonly string[]): Promise<FileRead[]> {
-    return this.inner.readFiles(paths);
+  readFiles(paths: readonly string[], opts?: ReadOptions): Promise<FileRead[]> {
+    return this.inner.readFiles(paths, opts);
   }
 
   start(file: string, args: readonly string[], opts: StartOptions): Background {

@@ -71,7 +71,9 @@ class RemoteCapture implements WatchedCapture {
   }
 
   async poll(final = false): Promise<number> {
-    const [f] = await this.host.readFiles([this.file]);
+    // The file holds every packet of a bulk transfer (megabytes, read whole each time): the
+    // final read, which the verdict needs, may take far longer than a sysctl read.
+    const [f] = await this.host.readFiles([this.file], { timeoutMs: final ? 120_000 : 30_000 });
     if (!f?.ok) {
       if (!final && f?.error === 'ENOENT') return 0;
       throw new Error(`${this.host.name}: cannot read ${this.file}: ${f?.error ?? 'no answer'}`);
