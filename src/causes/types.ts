@@ -139,7 +139,13 @@ export type Stage =
   | 'no_reply'
   | 'reply_not_labelled'
   | 'loss'
-  | 'mtu';
+  | 'mtu'
+  /** A traffic class's requests left the sender under another label than the class's (or unlabelled). */
+  | 'class_wrong_label'
+  /** A traffic class's requests crossed under the class label and were not answered (the peer does not pop it). */
+  | 'class_not_delivered'
+  /** A traffic class's requests left under the class label without the class's outer DSCP. */
+  | 'class_outer_dscp';
 
 /** The cause of a failed verify direction: what `--json` prints as `directions[].rootCause`. */
 export interface RootCause {
@@ -169,6 +175,22 @@ export interface PathContext {
   readonly lost?: number;
   /** Lines the stage observed that the cause must cite (e.g. what a TCP transfer showed). */
   readonly evidence?: readonly string[];
+  /** The traffic class verify tried, when the failure is a class's (its pings marked with the class's DSCP). */
+  readonly trafficClass?: PathClass;
+}
+
+/** A traffic class as verify tried it: the sender's class, the DSCP its pings carried, the label seen instead. */
+export interface PathClass {
+  readonly name: string;
+  /** The label the sender pushes for the class (the peer pops it). */
+  readonly label: number;
+  /** The mark the class's policy rule matches, and the routing table it selects. */
+  readonly mark: number;
+  readonly table: number;
+  /** The DSCP the class's pings were marked with. */
+  readonly dscp: number;
+  /** Labels the class's requests carried inside GRE instead (empty: none left labelled). */
+  readonly labelsSeen: readonly number[];
 }
 
 /** What verify adds when it asks a cause about a failed direction. */

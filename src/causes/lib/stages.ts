@@ -38,4 +38,16 @@ export const STAGE_CAUSES: Readonly<Record<Stage, StageEntry>> = {
     none: () => 'some packets crossed: no setting explains a partial loss (congestion, a rate limit, a flapping underlay?)',
   },
   mtu: { at: 'sender', causes: ['mtu_exceeded'], none: () => 'packets that fit the tunnel MTU do not cross' },
+  class_wrong_label: {
+    at: 'sender', causes: [],
+    none: (c) => `${c.sender.host}'s packets of class ${c.trafficClass?.name ?? '?'} did not leave under label ${c.trafficClass?.label ?? c.label}`,
+  },
+  class_not_delivered: {
+    at: 'receiver', causes: [],
+    none: (c) => `${c.sender.host}'s packets of class ${c.trafficClass?.name ?? '?'} reached ${c.receiver.host} under label ${c.trafficClass?.label ?? c.label} and were not answered`,
+  },
+  class_outer_dscp: {
+    at: 'sender', causes: [],
+    none: (c) => `${c.sender.host}'s packets of class ${c.trafficClass?.name ?? '?'} left without the class's DSCP in the outer header: the underlay cannot tell the class apart`,
+  },
 };
