@@ -56,28 +56,50 @@ const sysctlCheckKey = (step: Step): string | undefined => {
   return file === 'sysctl' && args[0] === '-n' && args.length === 2 ? args[1] : undefined;
 };
 
+/** What a step's check found: in effect or not, or why it could not tell (a read that timed out, a probe that failed). */
+export type StepReading = { readonly inEffect: boolean } | { readonly unknown: string };
+
+/** A check's command that ran and answered (any exit status) tells; one that timed out, was killed or could not start does not. */
+function execReading(step: Step, r: { exitCode: number | null; stdout: string; timedOut: boolean; spawnError?: string; signal: string | null; stderr: string }): StepReading {
+  if (r.timedOut) return { unknown: `${step.check!.argv.join(' ')}: timed out after ${STEP_TIMEOUT_MS} ms` };
+  if (r.spawnError !== undefined || r.exitCode === null) return { unknown: `${step.check!.argv.join(' ')}: ${r.spawnError ?? `killed (${r.signal ?? 'signal'})`}` };
+  return { inEffect: isInEffect(step.check!, r) };
+}
+
 /**
  * Whether each of one host's steps is in effect, as `inEffect` decides, with fewer processes:
  * the `sysctl -n KEY` checks go to the host as one batched read, and the module checks share one
- * probe context (one batch of reads). A check that cannot run counts as not in effect.
+ * probe context (one batch of reads). A check that could not run says why instead of guessing:
+ * an absent sysctl file is "not in effect" (a fresh host), a read that failed otherwise is unknown.
  */
-export async function stepsInEffectOn(host: Host, steps: readonly Step[]): Promise<boolean[]> {
+export async function readStepsOn(host: Host, steps: readonly Step[]): Promise<StepReading[]> {
   const keys = steps.map(sysctlCheckKey);
   const paths = [...new Set(keys.filter((k): k is string => k !== undefined).map(sysctlProcPath))];
-  const files = paths.length ? await host.readFiles(paths).catch(() => []) : [];
+  const files = paths.length ? await host.readFiles(paths).catch((err: unknown) => paths.map((path) => ({ path, ok: false as const, error: err instanceof Error ? err.message : String(err) }))) : [];
   const byPath = new Map(files.map((f) => [f.path, f]));
   const modules = new ProbeContext(host, { labels: [] });
-  return Promise.all(steps.map(async (step, i) => {
+  return Promise.all(steps.map(async (step, i): Promise<StepReading> => {
     const key = keys[i];
     if (step.do.kind === 'modprobe') {
-      const f = await moduleFacts(modules, step.do.module).catch(() => undefined);
-      return f?.state === 'loaded' || f?.state === 'builtin';
+      const f = await moduleFacts(modules, step.do.module).catch((err: unknown) => ({ state: 'unknown' as const, reason: err instanceof Error ? err.message : String(err) }));
+      if (f.state === 'unknown') return { unknown: `module ${step.do.module}: ${f.reason}` };
+      return { inEffect: f.state === 'loaded' || f.state === 'builtin' };
     }
-    if (key === undefined) return inEffect(host, step).catch(() => false);
+    if (key === undefined) {
+      if (!step.check) return { inEffect: false };
+      const [file, ...args] = step.check.argv;
+      return host.exec(file!, args, { timeoutMs: STEP_TIMEOUT_MS }).then((r) => execReading(step, r), (err: unknown) => ({ unknown: err instanceof Error ? err.message : String(err) }));
+    }
     const f = byPath.get(sysctlProcPath(key));
-    const value = f?.ok ? f.data.toString('utf8').trim() : undefined;
-    return value !== undefined && isInEffect(step.check!, { exitCode: 0, stdout: value });
+    if (f?.ok) return { inEffect: isInEffect(step.check!, { exitCode: 0, stdout: f.data.toString('utf8').trim() }) };
+    if (!f || f.error === 'ENOENT') return { inEffect: false };
+    return { unknown: `${sysctlProcPath(key)}: ${f.error}` };
   }));
+}
+
+/** `readStepsOn` for `up`: a step whose check could not tell is run (its `do` then says what is wrong). */
+export async function stepsInEffectOn(host: Host, steps: readonly Step[]): Promise<boolean[]> {
+  return (await readStepsOn(host, steps)).map((r) => 'inEffect' in r && r.inEffect);
 }
 
 /**

@@ -42,7 +42,7 @@ export class ReplayHost implements Host {
     };
   }
 
-  async readFiles(paths: readonly string[]): Promise<FileRead[]> {
+  async readFiles(paths: readonly string[], _opts?: ReadOptions): Promise<FileRead[]> {
     return paths.map((path): FileRead => {
       const f = this.rec.files[path];
       if (!f) {

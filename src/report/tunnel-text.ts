@@ -30,13 +30,16 @@ export function renderApply(r: ApplyResult & { diagnosis?: DiagnoseReport }, sty
 export function renderDryRun(r: DryRunResult, file: string, style: Style): string {
   const out = [`Dry run of mplsgre up ${oneLine(file)}: read from both hosts; nothing was changed and no state record was written.`];
   for (const s of r.steps) {
-    const label = s.outcome === 'in-effect' ? 'in effect' : 'change';
-    out.push(`  ${paint(style, s.outcome === 'in-effect' ? 'green' : 'yellow', label)}${' '.repeat(11 - label.length)}${pad(s.id, 28)}${oneLine(s.description)}${s.optional && !s.description.includes('optional') ? ' [optional]' : ''}`);
+    const label = s.outcome === 'in-effect' ? 'in effect' : s.outcome === 'unknown' ? 'unknown' : 'change';
+    const colour = s.outcome === 'in-effect' ? 'green' : s.outcome === 'unknown' ? 'red' : 'yellow';
+    out.push(`  ${paint(style, colour, label)}${' '.repeat(11 - label.length)}${pad(s.id, 28)}${oneLine(s.description)}${s.optional && !s.description.includes('optional') ? ' [optional]' : ''}`);
     if (s.outcome === 'would-change') out.push(`${' '.repeat(41)}$ ${oneLine(s.command)}`);
+    if (s.outcome === 'unknown') out.push(`${' '.repeat(41)}could not tell: ${oneLine(s.reason ?? 'the check did not run')}; up would run: ${oneLine(s.command)}`);
   }
-  out.push('', r.wouldChange === 0
+  const unknown = r.unknown ? `; ${r.unknown} could not be read (up would run them)` : '';
+  out.push('', r.wouldChange === 0 && r.unknown === 0
     ? paint(style, 'green', `Nothing to change: all ${r.inEffect} steps already in effect.`)
-    : `up would change ${r.wouldChange} step(s); ${r.inEffect} already in effect.`);
+    : `up would change ${r.wouldChange} step(s); ${r.inEffect} already in effect${unknown}.`);
   return out.join('\n') + '\n';
 }
 

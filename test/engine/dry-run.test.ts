@@ -7,7 +7,7 @@ import { parseTopology } from '../../src/core/topology.js';
 import { applyPlan } from '../../src/engine/apply.js';
 import { dryRunPlan } from '../../src/engine/dry-run.js';
 import { StateStore } from '../../src/engine/state.js';
-import type { ExecOptions, ExecResult, Host } from '../../src/host/host.js';
+import type { ExecOptions, ExecResult, FileRead, Host, ReadOptions } from '../../src/host/host.js';
 import { ReplayHost } from '../../src/host/replay.js';
 import { mutatingArgvs } from '../support/faulty-host.js';
 import { loadTunnelState } from '../support/fixtures.js';
@@ -60,4 +60,33 @@ describe('up --dry-run (dryRunPlan) on hosts recorded in user-mode Linux', () =>
     const mutating = mutatingArgvs(planA);
     expect(host.ran.filter((argv) => mutating.has(JSON.stringify(argv)))).to.deep.equal([]);
   });
+
+  it('a check that cannot run (a read that times out, a command killed at its timeout) is unknown with its reason, never "would change" nor "in effect"', async () => {
+    /** The configured host, where the platform_labels read fails and the route check times out, as on a host under load. */
+    class Slow extends ReplayHost {
+      override async readFiles(paths: readonly string[], opts?: ReadOptions): Promise<FileRead[]> {
+        const read = await super.readFiles(paths, opts);
+        return read.map((f) => (f.path.endsWith('/platform_labels') ? { path: f.path, ok: false, error: 'netns A: timed out' } : f));
+      }
+      override async exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
+        const r = await super.exec(file, args, opts);
+        return file === 'ip' && args.includes('10.199.0.0/24') ? { ...r, exitCode: null, signal: 'SIGKILL', stdout: '', failed: true, timedOut: true } : r;
+      }
+    }
+    const r = await dryRunPlan(planA, new Map<string, Host>([['A', new Slow(load('uml-configured'), 'A')]]));
+    const unknown = r.steps.filter((s) => s.outcome === 'unknown');
+    expect(unknown.map((s) => s.id)).to.deep.equal(['A.sysctl.platform_labels', 'A.route.overlay']);
+    expect(unknown[0]!.reason).to.equal('/proc/sys/net/mpls/platform_labels: netns A: timed out');
+    expect(unknown[1]!.reason).to.match(/^ip .*10\.199\.0\.0\/24.*: timed out after \d+ ms$/);
+    expect([r.wouldChange, r.unknown, r.inEffect]).to.deep.equal([0, 2, planA.hosts[0]!.steps.length - 2]);
+    const { renderDryRun } = await import('../../src/report/tunnel-text.js');
+    const text = renderDryRun(r, 'seed.yaml', { color: false });
+    expect(text).to.match(/unknown +A\.route\.overlay .*\n +could not tell: ip .*timed out after \d+ ms; up would run: ip route/);
+    expect(text).to.contain(`up would change 0 step(s); ${planA.hosts[0]!.steps.length - 2} already in effect; 2 could not be read (up would run them).`);
+    // up itself still runs such a step (its do then says what is wrong): the reading is only not guessed.
+    const { stepsInEffectOn } = await import('../../src/engine/actions.js');
+    const flags = await stepsInEffectOn(new Slow(load('uml-configured'), 'A'), planA.hosts[0]!.steps);
+    expect(planA.hosts[0]!.steps.filter((_, i) => !flags[i]).map((s) => s.id)).to.deep.equal(['A.sysctl.platform_labels', 'A.route.overlay']);
+  });
 });
+
