@@ -1,4 +1,5 @@
 import type { Evidence } from '../core/check.js';
+import type { PolicyRule, TableRoute } from '../diagnose/class-readings.js';
 import type { CommandContext } from '../diagnose/command-line.js';
 import type { ModuleFacts } from '../probes/modules.js';
 import type { CounterMove, Counters } from '../probes/mpls-counters.js';
@@ -91,6 +92,12 @@ export interface HostFacts {
   readonly privileges?: PrivilegeFacts;
   /** What verify read of one end's tunnel before it sends (core/tunnel-presence.ts). */
   readonly presence?: PresenceFacts;
+  /** IPv4 policy rules by priority (`ip -j rule show`): what a class's mark selects. */
+  readonly policyRules?: Reading<readonly PolicyRule[]>;
+  /** Routes for the subject's prefix (the overlay) in every table (`ip route show table all PREFIX`). */
+  readonly overlayRoutes?: Reading<readonly TableRoute[]>;
+  /** The mangle table's rules (`-A CHAIN ...` lines of `iptables-legacy-save -t mangle`): the classes' marks and outer DSCPs. */
+  readonly mangle?: Reading<readonly string[]>;
 }
 
 /** One end's tunnel as verify finds it before sending: one batched read of /sys and /proc/net. */
@@ -229,7 +236,10 @@ export type FactNeed =
   | 'pushed-labels'
   | 'subject-routes'
   | 'subject-reach'
-  | 'privileges';
+  | 'privileges'
+  | 'policy-rules'
+  | 'overlay-routes'
+  | 'mangle';
 
 /** One cause: data plus a pure verdict, as a check is. */
 export interface CauseDefinition {
