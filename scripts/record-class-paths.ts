@@ -27,8 +27,9 @@ import { createLabNetwork } from '../src/engine/underlay.js';
 import { NetnsHost } from '../src/host/netns.js';
 import { RecordingHost, type Recording } from '../src/host/replay.js';
 import { execLocal } from '../src/host/spawn.js';
-import { ensureUmlKernel, runInUml } from '../src/host/uml.js';
+import { ensureUmlKernel, runInUml, UML_MODULES } from '../src/host/uml.js';
 import { COUNTERS_ARGV } from '../src/probes/mpls-counters.js';
+import { recordFacts, TRANSCRIPTS_DIR, type Scenario, type TranscriptFixture } from './record-transcripts.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const OUT = join(ROOT, 'test', 'fixtures', 'class-paths');
@@ -170,7 +171,72 @@ export async function recordClassPathsInGuest(input: { only?: string }): Promise
   return out;
 }
 
+const HIDE = ['mount', '-t', 'tmpfs', 'tmpfs', UML_MODULES];
+const UNHIDE = ['umount', UML_MODULES];
+const MARK_RULE = ['iptables-legacy', '-w', '5', '-t', 'mangle', '-A', 'OUTPUT', '-m', 'dscp', '--dscp', '46', '-j', 'MARK', '--set-mark', '200'];
+const OUTER_RULE = ['iptables-legacy', '-w', '5', '-t', 'mangle', '-A', ...OUTER.slice(0, -2), '--set-dscp', '46'];
+
+/**
+ * The messages an operator meets on a class's path, in order from a fresh boot (the mangle table
+ * is not loaded before the first): a DSCP in a policy rule; iptables-legacy with the module
+ * directory hidden, first without the mangle table, then with it but without xt_u32 and xt_DSCP.
+ */
+export const MESSAGE_SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'rule-tos-invalid', state: 'a fresh network namespace T40; a policy rule for DSCP 46 (tos 0xb8) asked for',
+    setup: [['ip', 'netns', 'add', 'T40']], command: inNs('T40', 'ip', 'rule', 'add', 'tos', '0xb8', 'lookup', '200'),
+    expect: { cause: 'rule_tos_unsupported', confidence: 'certain' }, diagnose: { netns: 'T40' }, cleanup: [['ip', 'netns', 'del', 'T40']],
+  },
+  {
+    name: 'iptables-mangle-table-missing', state: 'iptable_mangle not loaded; the module directory hidden (tmpfs over it): no netfilter module can be loaded',
+    setup: [HIDE], command: MARK_RULE, expect: { cause: 'netfilter_module_missing', confidence: 'certain' }, diagnose: {}, cleanup: [UNHIDE],
+  },
+  {
+    name: 'iptables-u32-match-missing', state: 'iptable_mangle, xt_dscp and xt_mark loaded; then the module directory hidden: xt_u32 and xt_DSCP cannot be loaded',
+    setup: [['modprobe', '-a', 'iptable_mangle', 'xt_dscp', 'xt_mark'], HIDE], command: OUTER_RULE,
+    expect: { cause: 'netfilter_module_missing', confidence: 'certain' }, diagnose: {}, cleanup: [UNHIDE],
+  },
+];
+
+/** Guest side of --messages: each scenario's command, its output, and what diagnose reads in that state. */
+export async function recordMessagesInGuest(): Promise<TranscriptFixture[]> {
+  const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim();
+  const tools = {
+    iproute2: /iproute2-([\d.]+)/.exec(await must(['ip', '-V']))?.[1] ?? 'unknown',
+    iptables: /v([\d.]+)/.exec(await must(['iptables-legacy', '--version']))?.[1] ?? 'unknown',
+  };
+  const out: TranscriptFixture[] = [];
+  for (const s of MESSAGE_SCENARIOS) {
+    for (const argv of s.setup) await must([...argv]);
+    try {
+      const r = await execLocal(s.command[0]!, s.command.slice(1), { timeoutMs: 20_000 });
+      const said = { stdout: r.stdout, stderr: r.spawnError ? `${r.stderr}${r.spawnError}` : r.stderr };
+      const facts = await recordFacts(s, said, kernel, tools);
+      out.push({
+        name: s.name, recorded: { by: 'scripts/record-class-paths.ts --messages', at: new Date().toISOString().slice(0, 10), kernel, tools, state: s.state },
+        setup: s.setup, command: s.command, exitCode: r.exitCode, ...said, diagnose: s.diagnose, expect: s.expect,
+        facts: { ...facts, recorded: { ...facts.recorded, by: 'scripts/record-class-paths.ts --messages' } },
+      });
+    } finally {
+      for (const argv of s.cleanup) await execLocal(argv[0]!, argv.slice(1), { timeoutMs: 20_000 });
+    }
+  }
+  return out;
+}
+
+async function mainMessages(): Promise<void> {
+  await ensureUmlKernel((m) => console.log(m));
+  const r = await runInUml({ job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'recordMessagesInGuest', input: {} }, timeoutMs: 180_000 });
+  const res = r.output as { ok: boolean; value?: TranscriptFixture[]; error?: { message: string } } | undefined;
+  if (!res?.ok || !res.value) throw new Error(`recording in user-mode Linux failed: ${res?.error?.message ?? r.console.slice(-1500)}`);
+  for (const fx of res.value) {
+    await writeFile(join(TRANSCRIPTS_DIR, `${fx.name}.json`), JSON.stringify(fx, null, 1) + '\n');
+    console.log(`transcripts/${fx.name}.json: exit ${fx.exitCode} ${JSON.stringify(fx.stderr || fx.stdout)}`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--messages')) return mainMessages();
   await mkdir(OUT, { recursive: true });
   await ensureUmlKernel((m) => console.log(m));
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

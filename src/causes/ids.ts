@@ -34,6 +34,8 @@ export const CAUSE_IDS = [
   'class_route_missing',
   'class_label_not_routed',
   'class_outer_dscp_missing',
+  'rule_tos_unsupported',
+  'netfilter_module_missing',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];

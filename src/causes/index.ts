@@ -6,6 +6,8 @@ import classRuleShadowed from './class_rule_shadowed.js';
 import classRouteMissing from './class_route_missing.js';
 import classLabelNotRouted from './class_label_not_routed.js';
 import classOuterDscpMissing from './class_outer_dscp_missing.js';
+import ruleTosUnsupported from './rule_tos_unsupported.js';
+import netfilterModuleMissing from './netfilter_module_missing.js';
 import deviceDown from './device_down.js';
 import interfaceExists from './interface_exists.js';
 import interfaceMissing from './interface_missing.js';
@@ -65,6 +67,8 @@ export const CAUSES: readonly CauseDefinition[] = [
   classRouteMissing,
   classLabelNotRouted,
   classOuterDscpMissing,
+  ruleTosUnsupported,
+  netfilterModuleMissing,
 ];
 
 const BY_ID = new Map<string, CauseDefinition>(CAUSES.map((c) => [c.id, c]));

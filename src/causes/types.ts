@@ -1,5 +1,4 @@
 import type { Evidence } from '../core/check.js';
-import type { PolicyRule, TableRoute } from '../diagnose/class-readings.js';
 import type { CommandContext } from '../diagnose/command-line.js';
 import type { ModuleFacts } from '../probes/modules.js';
 import type { CounterMove, Counters } from '../probes/mpls-counters.js';
@@ -62,6 +61,30 @@ export interface Reading<T> {
   readonly value?: T;
   readonly source: string;
   readonly error?: string;
+}
+
+/** One IPv4 policy rule. */
+export interface PolicyRule {
+  readonly priority: number;
+  /** The table it looks up (`main`, `200`); absent for an action rule. */
+  readonly table?: string;
+  /** blackhole, unreachable, prohibit, goto, nop: what the rule does instead of a lookup. */
+  readonly action?: string;
+  readonly fwmark?: number;
+  readonly fwmask?: number;
+  /** Selectors other than the mark, as `key value` (`iif eth0`, `tos 0x10`): they narrow what the rule matches. */
+  readonly selectors: readonly string[];
+  /** The rule as `ip rule show` prints it. */
+  readonly text: string;
+}
+
+/** One route for the overlay prefix, in the table that holds it. */
+export interface TableRoute {
+  readonly table: string;
+  /** The labels it pushes (encap mpls), empty for a plain route. */
+  readonly labels: readonly number[];
+  readonly dev?: string;
+  readonly text: string;
 }
 
 /** Everything a cause may look at on one host. Gathered by probes/cause-facts.ts; causes are pure over it. */
@@ -239,7 +262,8 @@ export type FactNeed =
   | 'privileges'
   | 'policy-rules'
   | 'overlay-routes'
-  | 'mangle';
+  | 'mangle'
+  | 'netfilter-modules';
 
 /** One cause: data plus a pure verdict, as a check is. */
 export interface CauseDefinition {

@@ -3,22 +3,11 @@
  * routes in every table (`ip route show table all PREFIX`) and the mangle table as
  * `iptables-legacy-save -t mangle` prints it. Output of other programs: any shape may come.
  */
+import type { PolicyRule, TableRoute } from '../causes/types.js';
 import { fields, jsonArray, stringOf, UnreadableOutput } from './ip-json.js';
 
-/** One IPv4 policy rule. */
-export interface PolicyRule {
-  readonly priority: number;
-  /** The table it looks up (`main`, `200`); absent for an action rule. */
-  readonly table?: string;
-  /** blackhole, unreachable, prohibit, goto, nop: what the rule does instead of a lookup. */
-  readonly action?: string;
-  readonly fwmark?: number;
-  readonly fwmask?: number;
-  /** Selectors other than the mark, as `key value` (`iif eth0`, `tos 0x10`): they narrow what the rule matches. */
-  readonly selectors: readonly string[];
-  /** The rule as `ip rule show` prints it. */
-  readonly text: string;
-}
+export type { PolicyRule, TableRoute };
+
 
 /** Keys of `ip -j rule show` that do not narrow which packets a rule matches. */
 const NEUTRAL = new Set(['priority', 'src', 'table', 'fwmark', 'fwmask', 'action', 'protocol', 'flags']);
@@ -62,14 +51,6 @@ export function markMatches(r: PolicyRule, mark: number): boolean {
   return ((mark & mask) >>> 0) === ((r.fwmark & mask) >>> 0);
 }
 
-/** One route for the overlay prefix, in the table that holds it. */
-export interface TableRoute {
-  readonly table: string;
-  /** The labels it pushes (encap mpls), empty for a plain route. */
-  readonly labels: readonly number[];
-  readonly dev?: string;
-  readonly text: string;
-}
 
 /** `ip route show table all PREFIX` text: routes of the main table print no `table` word. */
 export function parseTableRoutes(text: string): TableRoute[] {

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { causeById } from '../causes/index.js';
 import type { CauseId } from '../causes/ids.js';
+import { netfilterModulesOf } from '../causes/lib/netfilter.js';
 import { safeIfName, tunnelsOf } from '../causes/lib/tunnels.js';
 import type { FactNeed, HostFacts, LinkFacts, Reading, Subject } from '../causes/types.js';
 import { mangleRules, parseRules, parseTableRoutes } from '../diagnose/class-readings.js';
@@ -134,6 +135,9 @@ export function planFor(needs: Iterable<FactNeed>, s: Subject): Plan {
       }
       case 'mangle':
         p.mangle = true;
+        break;
+      case 'netfilter-modules':
+        for (const m of netfilterModulesOf(s.command?.argv ?? [], s.module)) p.modules.add(m);
         break;
     }
   }
