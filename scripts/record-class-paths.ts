@@ -100,7 +100,7 @@ export function classStage(labels: readonly number[], tos: readonly number[], c:
 }
 
 /** Guest side: the classes example set up by the real up, then each fault in turn under class pings. */
-export async function recordClassPathsInGuest(input: { only?: string }): Promise<Record<string, ClassPathFixture>> {
+export async function recordClassPathsInGuest(input: { only?: readonly string[] }): Promise<Record<string, ClassPathFixture>> {
   const dir = await mkdtemp(join(tmpdir(), 'mplsgre-rcp-'));
   process.env.MPLSGRE_STATE_DIR = join(dir, 'state');
   await must(['modprobe', 'ipv6']);
@@ -126,7 +126,7 @@ export async function recordClassPathsInGuest(input: { only?: string }): Promise
     const up = await upCommand({ file, store: new StateStore(join(dir, 'state')) });
     if (!up.ok) throw new Error(`up failed: ${up.failure?.message}`);
     for (const f of FAULTS) {
-      if (input.only && input.only !== f.name) continue;
+      if (input.only && !input.only.includes(f.name)) continue;
       for (const argv of f.breakIt({ A: nsA, B: nsB })) await must(argv);
       try {
         const before = await Promise.all([stats(nsA), stats(nsB)]);
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
   await ensureUmlKernel((m) => console.log(m));
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const r = await runInUml({
-    job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'recordClassPathsInGuest', input: only ? { only } : {} },
+    job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'recordClassPathsInGuest', input: only ? { only: [only] } : {} },
     timeoutMs: 300_000,
   });
   const res = r.output as { ok: boolean; value?: Record<string, ClassPathFixture>; error?: { message: string } } | undefined;
