@@ -3,6 +3,7 @@ import { markMatches, mangleRules, markRulesFor, outerRulesFor, parseRules, pars
 import { UnreadableOutput } from '../../src/diagnose/ip-json.js';
 import ruleTosUnsupported from '../../src/causes/rule_tos_unsupported.js';
 import { parseCommandLine } from '../../src/diagnose/command-line.js';
+import { planFor } from '../../src/probes/cause-facts.js';
 import { loadClassPath } from '../causes/class-path-cases.js';
 
 /** A's readings in the recorded shadowed class (user-mode Linux 6.1.176, iproute2 6.1.0, iptables 1.8.9 legacy). */
@@ -50,5 +51,23 @@ describe('diagnose: a DSCP in a policy rule (rule_tos_unsupported)', () => {
   });
   it('a legacy TOS value (0x10, within mask 0x1e) is not this cause', () => {
     expect(assess('ip rule add tos 0x10 lookup 200').verdict).to.equal('ruled_out');
+  });
+});
+
+describe('cause facts: the class readings are read only when a candidate asks for them', () => {
+  const s = { labels: [], givenLabels: [], iface: 'foo4', givenIface: 'foo4' };
+  it('mangle alone reads the mangle table and no rule or route; overlay routes need the prefix, and a prefix that is not one is not read', () => {
+    expect(planFor(['mangle'], s)).to.deep.include({ mangle: true, policyRules: false });
+    expect(planFor(['mangle'], s).overlayRoutes).to.equal(undefined);
+    expect(planFor(['policy-rules'], s)).to.deep.include({ mangle: false, policyRules: true });
+    expect(planFor(['overlay-routes'], s).overlayRoutes).to.equal(undefined);
+    expect(planFor(['overlay-routes'], { ...s, prefix: '10.199.0.0/24' }).overlayRoutes).to.equal('10.199.0.0/24');
+    expect(planFor(['overlay-routes'], { ...s, prefix: '10.199.0.0/24; reboot' }).overlayRoutes).to.equal(undefined);
+  });
+  it('the netfilter modules an iptables command needs: its table, matches and targets; every class module for a bare message', () => {
+    const command = parseCommandLine("iptables-legacy -w 5 -t mangle -A POSTROUTING -p gre -m u32 --u32 '0x18&0xfffff000=0xc8000' -j DSCP --set-dscp 46")[0]!;
+    expect([...planFor(['netfilter-modules'], { ...s, command }).modules]).to.deep.equal(['iptable_mangle', 'xt_u32', 'xt_DSCP']);
+    expect([...planFor(['netfilter-modules'], { ...s, module: 'u32' }).modules]).to.deep.equal(['xt_u32']);
+    expect([...planFor(['netfilter-modules'], s).modules]).to.deep.equal(['iptable_mangle', 'xt_dscp', 'xt_mark', 'xt_u32', 'xt_DSCP']);
   });
 });
