@@ -28,6 +28,14 @@ export const CAUSE_IDS = [
   'overlay_address_absent',
   'overlay_route_absent',
   'label_ttl_expired',
+  'class_mark_missing',
+  'class_rule_missing',
+  'class_rule_shadowed',
+  'class_route_missing',
+  'class_label_not_routed',
+  'class_outer_dscp_missing',
+  'rule_tos_unsupported',
+  'netfilter_module_missing',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];

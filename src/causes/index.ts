@@ -1,5 +1,13 @@
 import type { CauseId } from './ids.js';
 import type { CauseDefinition } from './types.js';
+import classMarkMissing from './class_mark_missing.js';
+import classRuleMissing from './class_rule_missing.js';
+import classRuleShadowed from './class_rule_shadowed.js';
+import classRouteMissing from './class_route_missing.js';
+import classLabelNotRouted from './class_label_not_routed.js';
+import classOuterDscpMissing from './class_outer_dscp_missing.js';
+import ruleTosUnsupported from './rule_tos_unsupported.js';
+import netfilterModuleMissing from './netfilter_module_missing.js';
 import deviceDown from './device_down.js';
 import interfaceExists from './interface_exists.js';
 import interfaceMissing from './interface_missing.js';
@@ -53,6 +61,14 @@ export const CAUSES: readonly CauseDefinition[] = [
   overlayAddressAbsent,
   overlayRouteAbsent,
   labelTtlExpired,
+  classMarkMissing,
+  classRuleMissing,
+  classRuleShadowed,
+  classRouteMissing,
+  classLabelNotRouted,
+  classOuterDscpMissing,
+  ruleTosUnsupported,
+  netfilterModuleMissing,
 ];
 
 const BY_ID = new Map<string, CauseDefinition>(CAUSES.map((c) => [c.id, c]));

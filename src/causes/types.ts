@@ -63,6 +63,30 @@ export interface Reading<T> {
   readonly error?: string;
 }
 
+/** One IPv4 policy rule. */
+export interface PolicyRule {
+  readonly priority: number;
+  /** The table it looks up (`main`, `200`); absent for an action rule. */
+  readonly table?: string;
+  /** blackhole, unreachable, prohibit, goto, nop: what the rule does instead of a lookup. */
+  readonly action?: string;
+  readonly fwmark?: number;
+  readonly fwmask?: number;
+  /** Selectors other than the mark, as `key value` (`iif eth0`, `tos 0x10`): they narrow what the rule matches. */
+  readonly selectors: readonly string[];
+  /** The rule as `ip rule show` prints it. */
+  readonly text: string;
+}
+
+/** One route for the overlay prefix, in the table that holds it. */
+export interface TableRoute {
+  readonly table: string;
+  /** The labels it pushes (encap mpls), empty for a plain route. */
+  readonly labels: readonly number[];
+  readonly dev?: string;
+  readonly text: string;
+}
+
 /** Everything a cause may look at on one host. Gathered by probes/cause-facts.ts; causes are pure over it. */
 export interface HostFacts {
   readonly platformLabels?: SysctlValue;
@@ -91,6 +115,12 @@ export interface HostFacts {
   readonly privileges?: PrivilegeFacts;
   /** What verify read of one end's tunnel before it sends (core/tunnel-presence.ts). */
   readonly presence?: PresenceFacts;
+  /** IPv4 policy rules by priority (`ip -j rule show`): what a class's mark selects. */
+  readonly policyRules?: Reading<readonly PolicyRule[]>;
+  /** Routes for the subject's prefix (the overlay) in every table (`ip route show table all PREFIX`). */
+  readonly overlayRoutes?: Reading<readonly TableRoute[]>;
+  /** The mangle table's rules (`-A CHAIN ...` lines of `iptables-legacy-save -t mangle`): the classes' marks and outer DSCPs. */
+  readonly mangle?: Reading<readonly string[]>;
 }
 
 /** One end's tunnel as verify finds it before sending: one batched read of /sys and /proc/net. */
@@ -229,7 +259,11 @@ export type FactNeed =
   | 'pushed-labels'
   | 'subject-routes'
   | 'subject-reach'
-  | 'privileges';
+  | 'privileges'
+  | 'policy-rules'
+  | 'overlay-routes'
+  | 'mangle'
+  | 'netfilter-modules';
 
 /** One cause: data plus a pure verdict, as a check is. */
 export interface CauseDefinition {

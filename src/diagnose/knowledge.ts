@@ -70,6 +70,9 @@ const PROCPS = 'kernel 6.1.176, procps-ng 4.0.2';
 const KMOD = 'kernel 6.1.176, kmod 30';
 const IPUTILS = 'kernel 6.1.176, iputils 20221126';
 
+const IPTABLES = 'kernel 6.1.176, iptables 1.8.9 (legacy)';
+const IPTABLES_TOOLS = ['iptables-legacy', 'iptables', 'ip6tables-legacy', 'ip6tables'];
+
 const GRE_TYPES = ['gre', 'gretap', 'ip6gre', 'ip6gretap', 'erspan', 'ip6erspan'];
 
 const OLD_AF_MPLS: Sighting = {
@@ -329,6 +332,8 @@ export const KNOWLEDGE: readonly KnowledgeEntry[] = [
     texts: [
       { text: 'modprobe: FATAL: Module mpls_router not found in directory /lib/modules/6.1.176', seen: [rec('hidden-modprobe-mpls-router', KMOD)] },
       { text: 'modprobe: FATAL: Module ip_gre not found in directory /lib/modules/6.1.176', seen: [rec('hidden-modprobe-ip-gre', KMOD)] },
+      // iptables-legacy runs modprobe for a table's base module itself.
+      { text: 'modprobe: FATAL: Module ip_tables not found in directory /lib/modules/6.1.176', seen: [rec('iptables-mangle-table-missing', IPTABLES)] },
     ],
     meaning: 'no module file of that name for the running kernel: the modules package is missing, or the kernel was built without it',
     causes: [],
@@ -336,6 +341,7 @@ export const KNOWLEDGE: readonly KnowledgeEntry[] = [
       { modules: ['mpls_router'], causes: ['mpls_router_missing'] },
       { modules: ['mpls_iptunnel'], causes: ['mpls_iptunnel_missing'] },
       { modules: ['ip_gre', 'gre'], causes: ['ip_gre_missing'] },
+      { modules: ['ip_tables', 'iptable_mangle', 'xt_dscp', 'xt_mark', 'xt_u32', 'xt_DSCP'], causes: ['netfilter_module_missing'] },
     ],
     decisive: true,
     probe: 'modules.dep and modules.builtin of the running kernel, its config (CONFIG_...=m or y), the distribution',
@@ -398,6 +404,58 @@ export const KNOWLEDGE: readonly KnowledgeEntry[] = [
       + 'net.mpls.conf.IF.input and the tunnel\'s MPLS counters (ip stats ... afstats: rx_dropped, rx_noroute, rx_errors); the MPLS routes for the labels; '
       + 'the tunnel\'s endpoints against local addresses and ip route get PEER; link state and MTU',
     fix: 'run mplsgre diagnose on the receiving host (--netns, --iface, --labels) to see which of the causes it is',
+  },
+  {
+    id: 'rule-invalid-tos',
+    tools: ['ip'],
+    patterns: [/^Error: Invalid tos\.?$/],
+    texts: [{ text: 'Error: Invalid tos.', seen: [rec('rule-tos-invalid')] }],
+    meaning: 'the kernel refused an IPv4 policy rule whose tos has bits outside the legacy TOS field (mask 0x1e): a DSCP such as 46 (tos 0xb8) cannot select a rule',
+    causes: ['rule_tos_unsupported'],
+    decisive: true,
+    probe: 'the tos value of the command, against the legacy TOS mask 0x1e',
+    fix: 'set a firewall mark from the DSCP (iptables -t mangle ... -m dscp --dscp D -j MARK --set-mark M) and match the mark (ip rule add fwmark M lookup T): what a traffic class in the topology sets up',
+    notes: [{ versions: 'Linux 6.1', source: 'github:torvalds/linux net/ipv4/fib_rules.c@830b3c68c1fb1e9176028d02ef86f3cf76aa2476 (fib4_rule_configure: frh->tos & ~IPTOS_TOS_MASK gives "Invalid tos")' }],
+  },
+  {
+    id: 'iptables-table-missing',
+    tools: IPTABLES_TOOLS,
+    patterns: [
+      /^ip6?tables v[\d.]+ \((?:legacy|nf_tables)\): can't initialize ip6?tables table `\w+': Table does not exist \(do you need to insmod\?\)$/,
+      /^Perhaps ip6?tables or your kernel needs to be upgraded\.$/,
+    ],
+    texts: [
+      { text: 'iptables v1.8.9 (legacy): can\'t initialize iptables table `mangle\': Table does not exist (do you need to insmod?)', seen: [rec('iptables-mangle-table-missing', IPTABLES)] },
+      { text: 'Perhaps iptables or your kernel needs to be upgraded.', seen: [rec('iptables-mangle-table-missing', IPTABLES)] },
+    ],
+    meaning: 'the kernel has no such table, and loading its module (iptable_mangle for mangle) failed',
+    causes: ['netfilter_module_missing'],
+    decisive: true,
+    probe: 'iptable_mangle (and the matches and targets the command names) in /proc/modules; their module files in modules.dep',
+    fix: 'modprobe iptable_mangle, or install the modules package of the running kernel',
+  },
+  {
+    id: 'iptables-extension-not-supported',
+    tools: IPTABLES_TOOLS,
+    patterns: [/^Warning: Extension (?<module>\w+) revision \d+ not supported, missing kernel module\?$/],
+    texts: [
+      { text: 'Warning: Extension u32 revision 0 not supported, missing kernel module?', seen: [rec('iptables-u32-match-missing', IPTABLES)] },
+      { text: 'Warning: Extension DSCP revision 0 not supported, missing kernel module?', seen: [rec('iptables-u32-match-missing', IPTABLES)] },
+    ],
+    meaning: 'the kernel knows no match or target of that name: its module (xt_u32 for u32, xt_DSCP for DSCP) is not loaded',
+    causes: ['netfilter_module_missing'],
+    probe: 'the extension\'s module (xt_NAME) in /proc/modules and modules.dep',
+    fix: 'modprobe xt_NAME (xt_u32, xt_DSCP, xt_dscp, xt_mark), or install the modules package of the running kernel',
+  },
+  {
+    id: 'iptables-no-match-target',
+    tools: IPTABLES_TOOLS,
+    patterns: [/^ip6?tables(?: v[\d.]+ \((?:legacy|nf_tables)\))?: No chain\/target\/match by that name\.?$/],
+    texts: [{ text: 'iptables: No chain/target/match by that name.', seen: [rec('iptables-u32-match-missing', IPTABLES)] }],
+    meaning: 'ENOENT from the kernel: a chain, a match or a target the rule names does not exist there; for a match or target, its module (xt_u32 for -m u32, xt_DSCP for -j DSCP) is not loaded and could not be',
+    causes: ['netfilter_module_missing'],
+    probe: 'the modules of the matches and targets the command names (-m u32: xt_u32, -m dscp: xt_dscp, -j DSCP: xt_DSCP, -j MARK: xt_mark) in /proc/modules and modules.dep',
+    fix: 'modprobe the module of the match or target (xt_u32, xt_dscp, xt_DSCP, xt_mark), or create the chain the rule names',
   },
 ];
 

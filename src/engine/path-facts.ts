@@ -1,25 +1,32 @@
 import { STAGE_CAUSES } from '../causes/lib/stages.js';
-import type { PathFacts, Subject } from '../causes/types.js';
+import type { CauseId } from '../causes/ids.js';
+import type { PathFacts, Stage, Subject } from '../causes/types.js';
 import type { Host } from '../host/host.js';
 import { collectFacts, pushedLabelsOf } from '../probes/cause-facts.js';
 import { ProbeContext } from '../probes/context.js';
 
-/** Every cause a stage of verify can name: what the collector reads of each end. */
-const PATH_CAUSES = [...new Set(Object.values(STAGE_CAUSES).flatMap((e) => e.causes))];
+const CLASS_STAGES = new Set<Stage>(['class_wrong_label', 'class_not_delivered', 'class_outer_dscp']);
+const causesOf = (withClasses: boolean): CauseId[] =>
+  [...new Set(Object.entries(STAGE_CAUSES).filter(([s]) => withClasses || !CLASS_STAGES.has(s as Stage)).flatMap(([, e]) => e.causes))];
+/** Every cause a stage of verify can name: what the collector reads of each end; the class stages' only when a class failed. */
+const PATH_CAUSES = causesOf(false);
+const WITH_CLASSES = causesOf(true);
 
 const num = (s: string | undefined): number | undefined => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
 
 /**
  * What one end's kernel says about the labelled path: read only when a direction failed, by the
- * collector diagnose uses, for every cause a stage can name (counters included).
+ * collector diagnose uses, for every cause a stage can name (counters included). With `classes`
+ * (a traffic class failed), also what the class stages' causes read: the policy rules, the
+ * overlay's routes in every table and the mangle table.
  */
-export async function pathFacts(host: Host, name: string, iface: string, overlay: string): Promise<PathFacts> {
+export async function pathFacts(host: Host, name: string, iface: string, overlay: string, opts: { classes?: boolean } = {}): Promise<PathFacts> {
   // One probe context: the sysctls go to the host as one batched read.
   const ctx = new ProbeContext(host, { labels: [], iface });
-  const subject: Subject = { labels: [], givenLabels: [], iface, givenIface: iface };
+  const subject: Subject = { labels: [], givenLabels: [], iface, givenIface: iface, ...(opts.classes ? { prefix: overlay } : {}) };
   const [facts, route] = await Promise.all([
     // A failed direction is worth a patient read: a loaded host must not turn a slow answer into a missing fact.
-    collectFacts(ctx, PATH_CAUSES, subject, { timeoutMs: 15_000 }),
+    collectFacts(ctx, opts.classes ? WITH_CLASSES : PATH_CAUSES, subject, { timeoutMs: 15_000 }),
     host.exec('ip', ['route', 'show', overlay, 'dev', iface], { timeoutMs: 15_000 }),
   ]);
   const link = facts.links?.value?.find((l) => l.name === iface);

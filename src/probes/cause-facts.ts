@@ -1,8 +1,10 @@
 import { isIP } from 'node:net';
 import { causeById } from '../causes/index.js';
 import type { CauseId } from '../causes/ids.js';
+import { netfilterModulesOf } from '../causes/lib/netfilter.js';
 import { safeIfName, tunnelsOf } from '../causes/lib/tunnels.js';
 import type { FactNeed, HostFacts, LinkFacts, Reading, Subject } from '../causes/types.js';
+import { mangleRules, parseRules, parseTableRoutes } from '../diagnose/class-readings.js';
 import { mplsRouteLabels, mplsStatsOf, neighState, routeCount, routeDev } from '../diagnose/ip-json.js';
 import { parseLinks } from '../diagnose/tunnels.js';
 import type { ProbeContext } from './context.js';
@@ -51,6 +53,10 @@ interface Plan {
   reach: Set<string>;
   tunnelReach: boolean;
   privileges: boolean;
+  policyRules: boolean;
+  /** The prefix whose routes are read in every table. */
+  overlayRoutes?: string;
+  mangle: boolean;
 }
 
 /** What to read for the needs of the candidates (each cause's `reads`), about this subject. */
@@ -58,7 +64,7 @@ export function planFor(needs: Iterable<FactNeed>, s: Subject): Plan {
   const p: Plan = {
     modules: new Set(), platformLabels: false, named: new Set(), namedConf: new Set(), links: false, tunnels: false,
     tunnelInput: false, tunnelStats: false, tunnelIfaces: false, rpFilter: false, mplsRoutes: false, pushed: false,
-    routes: new Set(), reach: new Set(), tunnelReach: false, privileges: false,
+    routes: new Set(), reach: new Set(), tunnelReach: false, privileges: false, policyRules: false, mangle: false,
   };
   const iface = safeIfName(s.iface);
   for (const need of needs) {
@@ -119,6 +125,20 @@ export function planFor(needs: Iterable<FactNeed>, s: Subject): Plan {
       case 'privileges':
         p.privileges = true;
         break;
+      case 'policy-rules':
+        p.policyRules = true;
+        break;
+      case 'overlay-routes': {
+        const prefix = safePrefix(s.prefix);
+        if (prefix && prefix !== 'default') p.overlayRoutes = prefix;
+        break;
+      }
+      case 'mangle':
+        p.mangle = true;
+        break;
+      case 'netfilter-modules':
+        for (const m of netfilterModulesOf(s.command?.argv ?? [], s.module)) p.modules.add(m);
+        break;
     }
   }
   // Which tunnels: the one named (--iface, or the command's device), else every configured one.
@@ -133,6 +153,20 @@ export const needsOf = (causes: readonly CauseId[]): Set<FactNeed> => new Set(ca
 async function runIp(ctx: ProbeContext, args: string[], timeoutMs = 5_000): Promise<Reading<string>> {
   const source = ['ip', ...args].join(' ');
   const r = await ctx.exec('ip', args, { timeoutMs });
+  if (r.failed) return { source, error: (r.stderr.trim() || r.spawnError || `exit ${r.exitCode}`).split('\n')[0]! };
+  return { source, value: r.stdout };
+}
+
+/** `iptables-legacy-save -t mangle`: a host without it (or without the mangle table) gives a reading with the error. */
+async function runMangleSave(ctx: ProbeContext, timeoutMs = 5_000): Promise<Reading<string>> {
+  const args = ['-t', 'mangle'];
+  const source = ['iptables-legacy-save', ...args].join(' ');
+  let r;
+  try {
+    r = await ctx.exec('iptables-legacy-save', args, { timeoutMs });
+  } catch (err) {
+    return { source, error: (err as Error).message };
+  }
   if (r.failed) return { source, error: (r.stderr.trim() || r.spawnError || `exit ${r.exitCode}`).split('\n')[0]! };
   return { source, value: r.stdout };
 }
@@ -156,13 +190,16 @@ export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[]
   const labelsRead = p.platformLabels ? readSysctl(ctx, 'net', 'mpls', 'platform_labels') : undefined;
   // While net.mpls exists, mpls_router is active: how it could be loaded does not matter then.
   const moduleNeeded = async (m: string): Promise<boolean> => m !== 'mpls_router' || (await labelsRead)?.value === undefined;
-  const [platformLabels, modules, links, mplsRoutes, pushed, priv] = await Promise.all([
+  const [platformLabels, modules, links, mplsRoutes, pushed, priv, policyRules, overlayRoutes, mangle] = await Promise.all([
     labelsRead,
     Promise.all([...p.modules].sort().map(async (m) => ((await moduleNeeded(m)) ? [[m, await moduleFacts(ctx, m)] as const] : []))).then((l) => l.flat()),
     p.links ? run(ctx, ['-j', '-d', 'address', 'show']).then((r) => parsed(r, parseLinks)) : undefined,
     p.mplsRoutes ? run(ctx, ['-j', '-f', 'mpls', 'route', 'show']).then((r) => parsed(r, mplsRouteLabels)) : undefined,
     p.pushed ? run(ctx, ['route', 'show']).then((r) => parsed(r, pushedLabelsOf)) : undefined,
     p.privileges ? privileges(ctx) : undefined,
+    p.policyRules ? run(ctx, ['-j', '-4', 'rule', 'show']).then((r) => parsed(r, parseRules)) : undefined,
+    p.overlayRoutes ? run(ctx, ['route', 'show', 'table', 'all', p.overlayRoutes]).then((r) => parsed(r, parseTableRoutes)) : undefined,
+    p.mangle ? runMangleSave(ctx, opts.timeoutMs).then((r) => parsed(r, mangleRules)) : undefined,
   ]);
 
   const tunnels = p.tunnels ? tunnelsOf(s, links) : [];
@@ -204,6 +241,9 @@ export async function collectFacts(ctx: ProbeContext, causes: readonly CauseId[]
     neighbours: Object.fromEntries(neighbours),
     counters: Object.fromEntries(stats),
     ...(priv ? { privileges: priv } : {}),
+    ...(policyRules ? { policyRules } : {}),
+    ...(overlayRoutes ? { overlayRoutes } : {}),
+    ...(mangle ? { mangle } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { readTunnelPresence } from '../../src/engine/tunnel-presence.js';
 import { ReplayHost } from '../../src/host/replay.js';
 import { loadTunnelState, ROOT } from '../support/fixtures.js';
 import { loadTranscript, transcriptNames } from '../diagnose/fixtures.js';
+import { CLASS_PATH_CASES } from './class-path-cases.js';
 import { PATH_CASES } from './path-cases.js';
 
 /** Files of src/causes that are not causes. */
@@ -70,6 +71,8 @@ describe('cause registry (meta)', () => {
     for (const n of transcriptNames()) add(loadTranscript(n).expect?.cause, `transcripts/${n}`);
     // verify after it sent: test/causes/paths.test.ts replays each and asserts the cause, certain.
     for (const [n, c] of Object.entries(PATH_CASES)) add(c.cause, `paths/${n}`);
+    // a traffic class's failure: test/causes/class-paths.test.ts replays each and asserts the cause, certain.
+    for (const [n, c] of Object.entries(CLASS_PATH_CASES)) add(c.cause, `class-paths/${n}`);
     // verify before it sends: the tunnel read from one end.
     for (const n of ['uml-tunnel-absent', 'uml-tunnel-down', 'uml-address-absent', 'uml-route-absent']) {
       const p = await readTunnelPresence(new ReplayHost(loadTunnelState(n)), 'A', 'foo4', '10.199.0.1', '10.199.0.0/24');

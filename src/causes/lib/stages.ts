@@ -38,16 +38,17 @@ export const STAGE_CAUSES: Readonly<Record<Stage, StageEntry>> = {
     none: () => 'some packets crossed: no setting explains a partial loss (congestion, a rate limit, a flapping underlay?)',
   },
   mtu: { at: 'sender', causes: ['mtu_exceeded'], none: () => 'packets that fit the tunnel MTU do not cross' },
+  // In the order the sender's kernel meets them: the mark, the rules by preference, the class table.
   class_wrong_label: {
-    at: 'sender', causes: [],
+    at: 'sender', causes: ['class_mark_missing', 'class_rule_missing', 'class_rule_shadowed', 'class_route_missing'],
     none: (c) => `${c.sender.host}'s packets of class ${c.trafficClass?.name ?? '?'} did not leave under label ${c.trafficClass?.label ?? c.label}`,
   },
   class_not_delivered: {
-    at: 'receiver', causes: [],
+    at: 'receiver', causes: ['interface_missing', 'device_down', 'mpls_router_missing', 'mpls_input_disabled', 'class_label_not_routed', 'label_ttl_expired', 'rp_filter_strict'],
     none: (c) => `${c.sender.host}'s packets of class ${c.trafficClass?.name ?? '?'} reached ${c.receiver.host} under label ${c.trafficClass?.label ?? c.label} and were not answered`,
   },
   class_outer_dscp: {
-    at: 'sender', causes: [],
+    at: 'sender', causes: ['class_outer_dscp_missing'],
     none: (c) => `${c.sender.host}'s packets of class ${c.trafficClass?.name ?? '?'} left without the class's DSCP in the outer header: the underlay cannot tell the class apart`,
   },
 };
