@@ -11,6 +11,8 @@ import { judge, type Judged } from '../../../src/engine/verify/judge.js';
 import type { PingRun } from '../../../src/engine/verify/pings.js';
 import { TcpTally } from '../../../src/engine/verify/tcp-tally.js';
 import type { VerifyClassesFixture, VerifyScenario } from '../../../scripts/record-classes.js';
+import { renderVerify } from '../../../src/report/tunnel-text.js';
+import { renderLabEvent } from '../../../src/report/lab-text.js';
 import { ROOT } from '../../support/fixtures.js';
 
 // Recorded by `node dist/scripts/record-classes.js verify` in user-mode Linux 6.1.176: examples/classes.yaml
@@ -157,5 +159,32 @@ describe('verify: traffic classes judged from recorded captures (user-mode Linux
       [{ end: 'A' }, { end: 'B' }, 200, 3, 'voice', [200]],
       [{ end: 'A' }, { end: 'B' }, 200, 3, 'voice', [200]],
     ]);
+  });
+
+  it('a class selected by its mark alone is pinged with the mark and a DSCP no class uses; its outer DSCP must be 0, its replies come under the peer\'s default label', () => {
+    const t = parseTopology(`tunnel: { name: foo4, overlay: 10.199.0.0/24 }
+hosts:
+  A: { target: local, underlay: 10.128.0.2, overlay: 10.199.0.1, label: 100, classes: [ { name: bulk, fwmark: 7, label: 300 }, { name: voice, dscp: [1, 46], label: 200 } ] }
+  B: { target: local, underlay: 10.128.100.2, overlay: 10.199.0.2, label: 101, classes: [ { name: low, dscp: 2, label: 301 } ] }
+`);
+    expect(classProbes(t).map((p) => [p.cls.name, p.from.name, p.dscp, p.marking, p.wantOuterDscp, p.replyClass?.name ?? null])).to.deep.equal([
+      ['bulk', 'A', 3, { tos: 12, mark: 7 }, 0, null],
+      ['voice', 'A', 1, { tos: 4 }, 1, null],
+      ['voice', 'A', 46, { tos: 184 }, 1, null],
+      ['low', 'B', 2, { tos: 8 }, 2, null],
+    ]);
+  });
+
+  it('the table and the lab name each class: its label, outer DSCP and replies, or why it failed', () => {
+    const counters = [{ host: 'A', ok: true, moved: [] }, { host: 'B', ok: true, moved: [] }];
+    const none = (): RootCause => ({ id: null, confidence: 'unknown' as never, explanation: 'no cause named', evidence: [] });
+    const facts = new Map([['A', {} as never], ['B', {} as never]]);
+    const [bad] = classResults(topo, scenario('no-rule').classes, counters, facts, none as never);
+    const [good] = classResults(topo, scenario('pass').classes, counters, facts, none as never);
+    const result = { ok: false, tunnel: 'foo4', count: 3, directions: [], classes: [good!, bad!], captures: [], counters: [], skipped: [], durationMs: 1 };
+    const text = renderVerify(result, { color: false });
+    expect(text).to.contain('ok   class voice A->B DSCP 46 label 200: 3/3 replies; outer DSCP 46, inner kept, replies under 201');
+    expect(text).to.contain('FAIL class voice A->B DSCP 46 label 200: 3/3 replies; class voice A->B: requests with DSCP 46 left under label 100, not 200\n     cause: unknown (unknown): no cause named');
+    expect(renderLabEvent({ kind: 'class', class: good! }, { color: false })).to.equal('✔ verify class voice A->B (DSCP 46): 3/3 replies, label 200 inside GRE, outer DSCP 46, inner DSCP kept, replies under label 201');
   });
 });
