@@ -30,7 +30,7 @@ function eventText(e: LabEvent): string {
       const d = e.direction;
       const rtt = d.rttMs ? `, rtt ${d.rttMs.avg} ms` : '';
       const mtu = d.mtu?.largestPayload ? `, largest ping payload ${d.mtu.largestPayload} (tunnel mtu ${d.mtu.tunnelMtu})` : '';
-      return `verify ${d.from}->${d.to}: ${d.received}/${d.sent} replies, ${d.ok ? `label ${d.label} inside GRE on the wire${rtt}${mtu}` : `${d.cause ?? d.stage}: ${oneLine(d.explanation)}${d.rootCause?.fix ? ` (fix: ${oneLine(d.rootCause.fix)})` : ''}`}`;
+      return `verify ${d.from}->${d.to}: ${d.received}/${d.sent} replies, ${d.ok ? `label ${d.label} inside GRE on the wire${d.outerDscp ? ` with outer DSCP ${d.outerDscp.join(', ')}` : ''}${rtt}${mtu}` : `${d.cause ?? d.stage}: ${oneLine(d.explanation)}${d.rootCause?.fix ? ` (fix: ${oneLine(d.rootCause.fix)})` : ''}`}`;
     }
     case 'class': {
       const c = e.class;

@@ -73,7 +73,7 @@ function classLine(c: ClassResult, style: Style): string {
 
 export function renderVerify(r: VerifyResult, style: Style): string {
   const out = r.directions.map((d) => {
-    const head = `${d.from}->${d.to} label ${d.label}: ${d.received}/${d.sent} replies`;
+    const head = `${d.from}->${d.to} label ${d.label}${d.outerDscp ? ` outer DSCP ${d.outerDscp.join(', ')}` : ''}: ${d.received}/${d.sent} replies`;
     const rtt = d.rttMs ? `, rtt ${d.rttMs.avg} ms` : '';
     const mtu = d.mtu?.largestPayload ? `; largest payload ${d.mtu.largestPayload} (packet ${d.mtu.largestTunnelPacket} in a ${d.mtu.tunnelMtu}-byte tunnel)` : '';
     const line = paint(style, d.ok ? 'green' : 'red', `${d.ok ? 'ok  ' : 'FAIL'} ${head}${rtt}; ${oneLine(d.explanation)}${mtu}`);
