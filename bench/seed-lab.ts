@@ -25,21 +25,21 @@ export interface SeedLab {
 }
 
 /**
- * Runs `measure` inside user-mode Linux on the seed set up by the real `up` in two fresh
+ * Runs `measure` inside user-mode Linux on the seed (or `topology`, its targets `local`) set up by the real `up` in two fresh
  * namespaces (state and tool cache in a private directory, also set in this process's
  * environment for in-process commands), then `down` and everything removed, whatever happens.
  */
-export async function withSeedLab<T>(prefix: string, measure: (lab: SeedLab) => Promise<T>): Promise<T> {
+export async function withSeedLab<T>(prefix: string, measure: (lab: SeedLab) => Promise<T>, topology = SEED): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), `mplsgre-${prefix}-`));
   process.env.MPLSGRE_STATE_DIR = join(dir, 'state');
   process.env.MPLSGRE_CACHE_DIR = join(dir, 'cache');
   const env = { ...process.env };
   await execLocal('modprobe', ['ipv6'], { timeoutMs: 20_000 });
-  const net = await createLabNetwork(parseTopology(SEED));
+  const net = await createLabNetwork(parseTopology(topology));
   try {
     const [nsA, nsB] = [...net.namespaces.values()] as [string, string];
     const file = join(dir, 'seed.yaml');
-    await writeFile(file, SEED.replace(/target: local/, `target: netns:${nsA}`).replace(/target: local/, `target: netns:${nsB}`));
+    await writeFile(file, topology.replace(/target: local/, `target: netns:${nsA}`).replace(/target: local/, `target: netns:${nsB}`));
     const store = new StateStore(process.env.MPLSGRE_STATE_DIR);
     const up = await upCommand({ file, store });
     if (!up.ok) throw new Error(`up failed: ${up.failure?.message}`);

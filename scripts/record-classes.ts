@@ -8,15 +8,26 @@
  * captures on B's underlay of pings both ways, with the class's DSCP and unmarked, before and
  * after the outer marking, go to test/fixtures/classes/: NAME.pcap and classes.json.
  *
- *   npm run build && node dist/scripts/record-classes.js
+ *
+ * Then what verify judges: examples/classes.yaml set up by the real `up`, verify's captures
+ * (one per host, every interface) around verify's pings (unmarked and each class's, at once),
+ * working and with one thing broken at a time, to verify-NAME-HOST.pcap and verify-classes.json.
+ *
+ *   npm run build && node dist/scripts/record-classes.js            # both
+ *   npm run build && node dist/scripts/record-classes.js verify     # verify's captures only
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bind } from '../src/commands/tunnel.js';
 import { upCommand } from '../src/commands/up.js';
+import type { PingSummary } from '../src/core/ping.js';
 import { parseTopology } from '../src/core/topology.js';
 import { StateStore } from '../src/engine/state.js';
+import { settle, startCaptures } from '../src/engine/verify/captures.js';
+import { classProbes } from '../src/engine/verify/classes.js';
+import { ping, type PingMarking } from '../src/engine/verify/pings.js';
 import { createLabNetwork } from '../src/engine/underlay.js';
 import type { Background } from '../src/host/host.js';
 import { execLocal, startLocal } from '../src/host/spawn.js';
@@ -158,9 +169,117 @@ export async function recordClassesInGuest(input: { dir: string }): Promise<Clas
   }
 }
 
+/** One of verify's pings as recorded: who pinged whom, how it was marked (none: unmarked), what ping counted. */
+export interface RecordedPing { readonly from: string; readonly to: string; readonly marking?: PingMarking; readonly summary: PingSummary | undefined }
+
+/** verify's captures around verify's pings, one scenario: the files per host. */
+export interface VerifyScenario {
+  readonly name: string;
+  readonly description: string;
+  /** What was changed on a host before the pings (restored after), as host and argv. */
+  readonly broken: readonly { readonly host: string; readonly argv: readonly string[] }[];
+  readonly pings: readonly RecordedPing[];
+  /** The pcap file of each host's capture. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+export interface VerifyClassesFixture {
+  readonly recorded: { readonly kernel: string; readonly iproute2: string; readonly iptables: string; readonly tcpdump: string; readonly at: string; readonly by: string };
+  /** examples/classes.yaml, its targets pointed at the namespaces the captures were taken in. */
+  readonly topology: string;
+  readonly count: number;
+  readonly scenarios: readonly VerifyScenario[];
+}
+
+/** Guest side: examples/classes.yaml by the real up, then verify's captures and pings per scenario. */
+export async function recordVerifyClassesInGuest(input: { dir: string; root: string }): Promise<VerifyClassesFixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'mplsgre-rvc-'));
+  process.env.MPLSGRE_STATE_DIR = join(dir, 'state');
+  await must(['modprobe', 'ipv6']);
+  const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim();
+  const iproute2 = (await must(['ip', '-V'])).trim();
+  const iptables = (await must(['iptables-legacy', '-V'])).trim();
+  const tcpdump = (await run(['tcpdump', '--version'])).stdout.split('\n')[0]!.trim();
+  const example = await readFile(join(input.root, 'examples', 'classes.yaml'), 'utf8');
+  const local = example.replace('target: netns:A', 'target: local').replace('target: netns:B', 'target: local');
+  const net = await createLabNetwork(parseTopology(local));
+  const ns = { A: net.namespaces.get('A')!, B: net.namespaces.get('B')! };
+  const topology = local.replace('target: local', `target: netns:${ns.A}`).replace('target: local', `target: netns:${ns.B}`);
+  const count = 3;
+  const scenarios: VerifyScenario[] = [];
+  try {
+    const file = join(dir, 'classes.yaml');
+    await writeFile(file, topology);
+    const up = await upCommand({ file, store: new StateStore(join(dir, 'state')) });
+    if (!up.ok) throw new Error(`up failed: ${up.failure?.message}`);
+    const b = await bind(file);
+    const topo = b.topology;
+    const pair = [topo.hosts[0], topo.hosts[1]] as const;
+    const hostOf = (h: (typeof topo.hosts)[number]) => b.hosts.get(h.name)!;
+    const inNs = (h: 'A' | 'B', argv: readonly string[]): string[] => ['ip', 'netns', 'exec', ns[h], ...argv];
+    const outerA = ['POSTROUTING', '-p', 'gre', '-s', '10.128.0.2/32', '-d', '10.128.100.2/32', '-m', 'u32', '--u32'];
+    const scenario = async (name: string, description: string, broken: { host: 'A' | 'B'; argv: string[]; undo: string[] }[]): Promise<void> => {
+      for (const x of broken) await must(inNs(x.host, x.argv));
+      const capDir = await mkdtemp(join(dir, `cap-${name}-`));
+      const caps = await startCaptures(pair, hostOf, capDir, 2048);
+      try {
+        const probes = classProbes(topo);
+        const ways = [[pair[0], pair[1]], [pair[1], pair[0]]] as const;
+        const runs = await Promise.all([
+          ...ways.map(async ([from, to]) => ({ from: from.name, to: to.name, summary: (await ping(hostOf(from), from, to, count, 0.05, undefined)).summary })),
+          ...probes.map(async (p) => ({ from: p.from.name, to: p.to.name, marking: p.marking, summary: (await ping(hostOf(p.from), p.from, p.to, count, 0.05, undefined, p.marking)).summary })),
+        ]);
+        // Every packet of the pings written: no news for a second.
+        await settle([...caps.watched.values()], () => false, 1_000);
+        for (const x of caps.sniffers) await x.s.stop();
+        const files: Record<string, string> = {};
+        for (const h of pair) {
+          files[h.name] = `verify-${name}-${h.name}.pcap`;
+          await writeFile(join(input.dir, files[h.name]!), await readFile(caps.watched.get(h.name)!.file));
+        }
+        scenarios.push({ name, description, broken: broken.map((x) => ({ host: x.host, argv: x.argv })), pings: runs, files });
+      } finally {
+        await caps.close();
+        for (const x of broken) await must(inNs(x.host, x.undo));
+      }
+    };
+    await scenario('pass', 'as up made it: each class under its label with its outer DSCP, the unmarked pings under the default labels', []);
+    await scenario('no-rule', "A's class policy rule deleted: DSCP 46 still marked 200, routed by the main table under label 100", [
+      { host: 'A', argv: ['ip', 'rule', 'delete', 'fwmark', '200', 'lookup', '200'], undo: ['ip', 'rule', 'add', 'fwmark', '200', 'lookup', '200'] },
+    ]);
+    await scenario('no-mark', "A's mangle rule marking DSCP 46 deleted: the class's pings go under label 100", [
+      { host: 'A', argv: ['iptables-legacy', '-w', '5', '-t', 'mangle', '-D', 'OUTPUT', '-m', 'dscp', '--dscp', '46', '-j', 'MARK', '--set-mark', '200'], undo: ['iptables-legacy', '-w', '5', '-t', 'mangle', '-A', 'OUTPUT', '-m', 'dscp', '--dscp', '46', '-j', 'MARK', '--set-mark', '200'] },
+    ]);
+    await scenario('no-pop', "B's label route popping A's class label 200 deleted: A's class requests die at B, and B's class replies (A answers under 200)", [
+      { host: 'B', argv: ['ip', '-f', 'mpls', 'route', 'delete', '200', 'dev', 'lo'], undo: ['ip', '-f', 'mpls', 'route', 'add', '200', 'dev', 'lo'] },
+    ]);
+    await scenario('outer-on-default', "A's outer DSCP rule matching the default label 100 instead of the class label 200: unmarked pings leave with outer DSCP 46, the class's with 0", [
+      { host: 'A', argv: ['iptables-legacy', '-w', '5', '-t', 'mangle', '-D', ...outerA, '0x18&0xfffff000=0xc8000', '-j', 'DSCP', '--set-dscp', '46'], undo: ['iptables-legacy', '-w', '5', '-t', 'mangle', '-A', ...outerA, '0x18&0xfffff000=0xc8000', '-j', 'DSCP', '--set-dscp', '46'] },
+      { host: 'A', argv: ['iptables-legacy', '-w', '5', '-t', 'mangle', '-A', ...outerA, '0x18&0xfffff000=0x64000', '-j', 'DSCP', '--set-dscp', '46'], undo: ['iptables-legacy', '-w', '5', '-t', 'mangle', '-D', ...outerA, '0x18&0xfffff000=0x64000', '-j', 'DSCP', '--set-dscp', '46'] },
+    ]);
+    const at = new Date().toISOString().slice(0, 10);
+    return { recorded: { kernel, iproute2, iptables, tcpdump, at, by: 'scripts/record-classes.ts (verify)' }, topology, count, scenarios };
+  } finally {
+    await net.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function recordVerify(): Promise<void> {
+  const r = await runInUml({
+    job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'recordVerifyClassesInGuest', input: { dir: OUT, root: ROOT } },
+    timeoutMs: 300_000,
+  });
+  const out = r.output as { ok: boolean; value?: VerifyClassesFixture; error?: { message: string } } | undefined;
+  if (!out?.ok || !out.value) throw new Error(`recording verify's captures in user-mode Linux failed: ${out?.error?.message ?? r.console.slice(-1500)}`);
+  await writeFile(join(OUT, 'verify-classes.json'), JSON.stringify(out.value, null, 1) + '\n');
+  for (const s of out.value.scenarios) console.log(`${s.name}: ${s.pings.map((p) => `${p.from}->${p.to}${p.marking ? ` tos ${p.marking.tos}` : ''} ${p.summary?.received ?? '?'}/${p.summary?.transmitted ?? '?'}`).join(', ')}`);
+}
+
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   await ensureUmlKernel((m) => console.log(m));
+  if (process.argv[2] === 'verify') return recordVerify();
   const r = await runInUml({
     job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'recordClassesInGuest', input: { dir: OUT } },
     timeoutMs: 300_000,
@@ -169,6 +288,7 @@ async function main(): Promise<void> {
   if (!out?.ok || !out.value) throw new Error(`recording in user-mode Linux failed: ${out?.error?.message ?? r.console.slice(-1500)}`);
   await writeFile(join(OUT, 'classes.json'), JSON.stringify(out.value, null, 1) + '\n');
   for (const c of out.value.captures) console.log(`${c.file}: ${c.tcpdump}; ${c.pings.map((p) => `${p.from} tos ${p.tos} ${p.received}/${p.sent}`).join(', ')}`);
+  await recordVerify();
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -10,18 +10,19 @@ const IP_SLOTS = 1024;
 const ipKeys = new Uint32Array(IP_SLOTS * 3);
 const ipValues: (IpInfo | undefined)[] = new Array<IpInfo | undefined>(IP_SLOTS).fill(undefined);
 
-/** The IPv4 header fields at `off` (addresses at 12 and 16) as a shared IpInfo. */
+/** The IPv4 header fields at `off` (addresses at 12 and 16, the DS field at 1) as a shared IpInfo. */
 export function ipv4Info(dv: DataView, off: number, proto: number, fragment: boolean): IpInfo {
   const src = dv.getUint32(off + 12);
   const dst = dv.getUint32(off + 16);
-  const tag = proto | (fragment ? 0x100 : 0) | 0x200;
+  const ds = dv.getUint8(off + 1);
+  const tag = proto | (fragment ? 0x100 : 0) | 0x200 | (ds << 10);
   const slot = (src ^ (dst >>> 3) ^ (dst << 7) ^ tag) & (IP_SLOTS - 1);
   const k = slot * 3;
   const cached = ipValues[slot];
   if (cached !== undefined && ipKeys[k] === src && ipKeys[k + 1] === dst && ipKeys[k + 2] === tag) return cached;
   const ip: IpInfo = fragment
-    ? { src: formatIpv4(dv, off + 12), dst: formatIpv4(dv, off + 16), proto, version: 4, fragment }
-    : { src: formatIpv4(dv, off + 12), dst: formatIpv4(dv, off + 16), proto, version: 4 };
+    ? { src: formatIpv4(dv, off + 12), dst: formatIpv4(dv, off + 16), proto, version: 4, fragment, ds }
+    : { src: formatIpv4(dv, off + 12), dst: formatIpv4(dv, off + 16), proto, version: 4, ds };
   ipKeys[k] = src;
   ipKeys[k + 1] = dst;
   ipKeys[k + 2] = tag;

@@ -64,7 +64,8 @@ export function decodeIpv6(dv: DataView, cur: Cursor, rec: PacketLayers): void {
   }
   const src = formatIpv6(dv, off + 8);
   const dst = formatIpv6(dv, off + 24);
-  place(rec, fragment ? { src, dst, proto, version: 6, fragment } : { src, dst, proto, version: 6 });
+  const ds = (dv.getUint16(off) >>> 4) & 0xff;
+  place(rec, fragment ? { src, dst, proto, version: 6, fragment, ds } : { src, dst, proto, version: 6, ds });
   if (short) return shortHeader(cur, rec, 'IPv6 extension');
   cur.next = next;
 }

@@ -13,6 +13,8 @@ export interface IpInfo {
   readonly version: 4 | 6;
   /** set on IPv4 fragments (MF set or non-zero offset); the payload is not decoded past the first fragment. */
   readonly fragment?: boolean;
+  /** The DS field (IPv4 TOS byte, IPv6 traffic class): DSCP << 2 | ECN. Set from capture files only. */
+  readonly ds?: number;
 }
 
 export interface GreInfo {

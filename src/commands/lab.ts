@@ -8,7 +8,7 @@ import { applyPlan, type ApplyResult } from '../engine/apply.js';
 import { removePlan, type RemoveResult } from '../engine/remove.js';
 import { StateStore } from '../engine/state.js';
 import { createLabNetwork, type LabNetwork } from '../engine/underlay.js';
-import { verifyTopology, type DirectionResult, type VerifyResult } from '../engine/verify.js';
+import { verifyTopology, type ClassResult, type DirectionResult, type VerifyResult } from '../engine/verify.js';
 import { LocalHost } from '../host/local.js';
 import { inSea, packageRoot, packageText } from '../host/paths.js';
 import { runtimeDir } from '../host/runtime-dir.js';
@@ -61,6 +61,7 @@ export type LabEvent =
   | { readonly kind: 'up'; readonly ok: boolean; readonly tunnel: string; readonly hosts: readonly [string, string]; readonly steps: readonly number[]; readonly changed: number; readonly failure?: { readonly step: string; readonly message: string }; readonly rolledBack: number }
   | { readonly kind: 'verify-log'; readonly text: string }
   | { readonly kind: 'direction'; readonly direction: DirectionResult }
+  | { readonly kind: 'class'; readonly class: ClassResult }
   | { readonly kind: 'down'; readonly ok: boolean; readonly undone: number; readonly failed: readonly { readonly id: string; readonly detail: string }[] }
   | { readonly kind: 'stopped'; readonly error: string }
   | { readonly kind: 'kept'; readonly namespaces: readonly string[] }
@@ -188,6 +189,7 @@ export async function runLab(topo: Topology, opts: LabOptions, kernel: string | 
       checkAbort(opts.signal);
       verify = await verifyTopology(net.topology, hosts, { count: opts.count, interval: 0.01, mtu: true, signal: opts.signal, log: (text) => opts.progress({ kind: 'verify-log', text }) });
       for (const direction of verify.directions) opts.progress({ kind: 'direction', direction });
+      for (const c of verify.classes ?? []) opts.progress({ kind: 'class', class: c });
     }
     if (!opts.keep) {
       checkAbort(opts.signal);

@@ -6,7 +6,8 @@ import type { Host } from '../host/host.js';
 import { runtimeDir } from '../host/runtime-dir.js';
 import { captureBufferKib, inGre, settle, startCaptures, type WatchedCapture } from './verify/captures.js';
 import { movedBetween, readBoth } from './verify/counters.js';
-import { explain } from './verify/explain.js';
+import { classArrived, classProbes, classResults, defaultOuterDscps, judgeClasses, unmarked, withDefaultOuter } from './verify/classes.js';
+import { explain, readEndFacts } from './verify/explain.js';
 import { judge, tcpEvidenceCounts } from './verify/judge.js';
 import { probeMtu } from './verify/mtu.js';
 import { ping } from './verify/pings.js';
@@ -14,7 +15,7 @@ import { absentEnds, unconfigured } from './verify/presence.js';
 import { mplsGsoLoaded, runTcp } from './verify/tcp.js';
 import { DEFAULT_TCP_BYTES, DEFAULT_TCP_BYTES_SSH, type DirectionResult, type SkippedStep, type VerifyOptions, type VerifyResult } from './verify/types.js';
 
-export type { CountersResult, DirectionResult, MtuResult, SkippedStep, TcpResult, VerifyOptions, VerifyResult } from './verify/types.js';
+export type { ClassResult, CountersResult, DirectionResult, MtuResult, SkippedStep, TcpResult, VerifyOptions, VerifyResult } from './verify/types.js';
 export { DEFAULT_TCP_BYTES } from './verify/types.js';
 export { captureBufferKib } from './verify/captures.js';
 
@@ -35,11 +36,14 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
   const interrupted = (): void => {
     if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('interrupted');
   };
+  // Each class's pings, marked with its DSCP, go at the same time as the unmarked ones, under the same captures.
+  const probes = classProbes(topo);
+  const classed = probes.length > 0;
   const dir = await mkdtemp(join(runtimeDir(), 'mplsgre-verify-'));
   let caps: Awaited<ReturnType<typeof startCaptures>> | undefined;
   try {
     const [started_, before, gso] = await Promise.all([
-      startCaptures(pair, hostOf, dir, captureBufferKib(opts.count, tcpBytes)),
+      startCaptures(pair, hostOf, dir, captureBufferKib(opts.count * (1 + Math.ceil(probes.length / 2)), tcpBytes)),
       readBoth(pair, hostOf, opts.signal),
       tcpBytes > 0 ? Promise.all(pair.map((h) => mplsGsoLoaded(hostOf(h)))) : Promise.resolve([undefined, undefined]),
     ]);
@@ -49,7 +53,12 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     interrupted();
     opts.log?.(`capturing on ${caps.sniffers.map((x) => `${x.host}:${x.s.iface}`).join(', ')}`);
     const ways = [[a, b], [b, a]] as const;
-    const pings = await Promise.all(ways.map(([from, to]) => ping(hostOf(from), from, to, opts.count, opts.interval, opts.signal)));
+    if (classed) opts.log?.(`pinging each class: ${probes.map((p) => `${p.cls.name} ${p.from.name}->${p.to.name} DSCP ${p.dscp} label ${p.cls.label}`).join(', ')}`);
+    const [pings, classRuns] = await Promise.all([
+      Promise.all(ways.map(([from, to]) => ping(hostOf(from), from, to, opts.count, opts.interval, opts.signal))),
+      Promise.all(probes.map((p) => ping(hostOf(p.from), p.from, p.to, opts.count, opts.interval, opts.signal, p.marking))),
+    ]);
+    const only = classed ? unmarked : undefined;
     interrupted();
     // A probe or a transfer means something only where the pings crossed.
     const crossed = pings.map((p) => (p.summary?.received ?? 0) > 0) as [boolean, boolean];
@@ -57,10 +66,11 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     interrupted();
     // Every reply ping counted, and every byte a transfer delivered, has passed every capture
     // point: wait until the files hold them.
-    const arrived = (): boolean => ways.every(([from, to], i) => {
+    const pick = only ? (r: Parameters<typeof inGre>[0]): boolean => inGre(r) && only(r) : inGre;
+    const arrived = (): boolean => probes.every((p, i) => classArrived(p, classRuns[i]!, capOf)) && ways.every(([from, to], i) => {
       const want = pings[i]!.summary?.received ?? 0;
-      const echoes = countEcho(capOf(to).tally.records(inGre), { src: from.overlay, dst: to.overlay, type: 'request' }) >= want &&
-        countEcho(capOf(from).tally.records(inGre), { src: to.overlay, dst: from.overlay, type: 'reply' }) >= want;
+      const echoes = countEcho(capOf(to).tally.records(pick), { src: from.overlay, dst: to.overlay, type: 'request' }) >= want &&
+        countEcho(capOf(from).tally.records(pick), { src: to.overlay, dst: from.overlay, type: 'reply' }) >= want;
       const run = tcpRuns[i];
       const delivered = run?.receiver?.bytes ?? 0;
       if (!echoes || !run || delivered === 0) return echoes;
@@ -77,8 +87,16 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     ]);
     interrupted();
     const counters = movedBetween(pair, before, after);
-    const judged = ways.map(([from, to], i) => judge(from, to, pings[i]!, capOf, mtus[i], tcpRuns[i], tcpBytes, gso[i === 0 ? 0 : 1]));
-    const causes = await explain(topo, hostOf, judged, counters);
+    const outers = classed ? ways.map(([from, to]) => defaultOuterDscps(from, to, capOf)) : [];
+    const judged = ways.map(([from, to], i) => {
+      const j = judge(from, to, pings[i]!, capOf, mtus[i], tcpRuns[i], tcpBytes, gso[i === 0 ? 0 : 1], only);
+      return classed ? withDefaultOuter(j, outers[i]!) : j;
+    });
+    const classJudged = judgeClasses(probes, classRuns, capOf);
+    // Each end's settings are read once, only when a direction or a class failed.
+    const facts = [...judged, ...classJudged].some((j) => !j.verdict.ok && j.verdict.stage) ? await readEndFacts(topo, hostOf) : undefined;
+    const causes = await explain(topo, hostOf, judged, counters, facts);
+    const classes = classed ? classResults(topo, classJudged, counters, facts) : undefined;
     const directions = judged.map((j, i): DirectionResult => {
       const rc = causes[i];
       const { evidence: e, verdict: v, ping: p } = j;
@@ -87,6 +105,7 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
         labelsSeen: Object.keys(e.requestLabels).filter((k) => k !== 'none').map((k) => Number(k.split('/')[0])),
         requestLabels: e.requestLabels, onWireInGre: e.onWireInGre, repliesInGre: e.repliesInGre,
         ...(p.summary?.rttMs ? { rttMs: p.summary.rttMs } : {}),
+        ...(classed ? { outerDscp: Object.keys(outers[i]!).map(Number).sort((x, y) => x - y) } : {}),
         ...(j.mtu ? { mtu: j.mtu } : {}),
         ...(j.tcp ? { tcp: j.tcp.tcp } : {}),
         ok: v.ok, stage: v.stage, cause: rc?.id ?? null,
@@ -104,7 +123,8 @@ export async function verifyTopology(topo: Topology, hosts: ReadonlyMap<string, 
     });
     for (const c of counters) if (!c.ok) skipped.push({ what: 'counters', host: c.host, reason: c.error ?? 'unreadable' });
     return {
-      ok: directions.every((d) => d.ok), tunnel: topo.tunnel.name, count: opts.count, directions,
+      ok: directions.every((d) => d.ok) && (classes ?? []).every((c) => c.ok), tunnel: topo.tunnel.name, count: opts.count, directions,
+      ...(classes ? { classes } : {}),
       captures: stopped.map((s) => ({
         host: s.host, iface: s.iface,
         ...(s.captured !== undefined ? { captured: s.captured } : {}),

@@ -7,6 +7,7 @@ function eventOk(e: LabEvent): boolean {
   switch (e.kind) {
     case 'up': case 'down': return e.ok;
     case 'direction': return e.direction.ok;
+    case 'class': return e.class.ok;
     case 'stopped': case 'keep-ignored': return false;
     case 'cleanup': return e.leftBehind.length === 0;
     default: return true;
@@ -29,7 +30,13 @@ function eventText(e: LabEvent): string {
       const d = e.direction;
       const rtt = d.rttMs ? `, rtt ${d.rttMs.avg} ms` : '';
       const mtu = d.mtu?.largestPayload ? `, largest ping payload ${d.mtu.largestPayload} (tunnel mtu ${d.mtu.tunnelMtu})` : '';
-      return `verify ${d.from}->${d.to}: ${d.received}/${d.sent} replies, ${d.ok ? `label ${d.label} inside GRE on the wire${rtt}${mtu}` : `${d.cause ?? d.stage}: ${oneLine(d.explanation)}${d.rootCause?.fix ? ` (fix: ${oneLine(d.rootCause.fix)})` : ''}`}`;
+      return `verify ${d.from}->${d.to}: ${d.received}/${d.sent} replies, ${d.ok ? `label ${d.label} inside GRE on the wire${d.outerDscp ? ` with outer DSCP ${d.outerDscp.join(', ')}` : ''}${rtt}${mtu}` : `${d.cause ?? d.stage}: ${oneLine(d.explanation)}${d.rootCause?.fix ? ` (fix: ${oneLine(d.rootCause.fix)})` : ''}`}`;
+    }
+    case 'class': {
+      const c = e.class;
+      return `verify class ${c.name} ${c.from}->${c.to} (DSCP ${c.dscp}): ${c.received}/${c.sent} replies, ${c.ok
+        ? `label ${c.label} inside GRE, outer DSCP ${c.outerDscp.join(', ')}, inner DSCP kept, replies under label ${c.replyLabel}`
+        : `${c.cause ?? c.stage}: ${oneLine(c.explanation)}${c.rootCause?.fix ? ` (fix: ${oneLine(c.rootCause.fix)})` : ''}`}`;
     }
     case 'down': return e.ok ? `down: all removed, sysctls restored (${e.undone} undone)` : `down: ${e.failed.map((f) => `${f.id}: ${oneLine(f.detail)}`).join('; ')}`;
     case 'stopped': return `lab stopped: ${oneLine(e.error)}`;
@@ -47,6 +54,9 @@ export function renderLabEvent(e: LabEvent, style: Style): string {
 /** The lab's verdict. */
 export function renderLab(r: LabResult, style: Style): string {
   const where = r.where === 'uml' ? `user-mode Linux ${r.kernel ?? ''} (${r.reason})` : `this kernel ${r.kernel ?? ''}`;
-  return `${paint(style, r.ok ? 'green' : 'red', r.ok ? 'Lab passed' : 'Lab failed')} on ${where} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}` +
+  const classes = r.verify?.classes ?? [];
+  const failed = classes.filter((c) => !c.ok);
+  const said = classes.length ? `; traffic classes: ${failed.length ? `${failed.length} of ${classes.length} failed (${failed.map((c) => `${c.name} ${c.from}->${c.to}`).join(', ')})` : `${classes.map((c) => `${c.name} ${c.from}->${c.to}`).join(', ')} verified`}` : '';
+  return `${paint(style, r.ok ? 'green' : 'red', r.ok ? 'Lab passed' : 'Lab failed')} on ${where} in ${r.durationMs} ms${said}${r.error ? `: ${r.error}` : ''}` +
     (r.leftBehind.length ? `\nLeft behind: ${r.leftBehind.join('; ')}` : '') + '\n';
 }

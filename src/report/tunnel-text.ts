@@ -63,9 +63,20 @@ function tcpLine(t: NonNullable<VerifyResult['directions'][number]['tcp']>): str
     : `tcp: FAILED: ${oneLine(t.reason ?? '')} (${size(t.bytes)} of ${size(t.sent)} delivered${t.digestMatch ? '' : ', digests differ'}; ${seen})`;
 }
 
+type ClassResult = NonNullable<VerifyResult['classes']>[number];
+
+/** One class each way: its label, outer DSCP and replies, or why it failed and its cause. */
+function classLine(c: ClassResult, style: Style): string {
+  const head = `class ${c.name} ${c.from}->${c.to} DSCP ${c.dscp}${c.mark !== undefined ? ` mark ${c.mark}` : ''} label ${c.label}: ${c.received}/${c.sent} replies`;
+  const seen = c.ok ? `outer DSCP ${c.outerDscp.join(', ')}, inner kept, replies under ${c.replyLabel}` : oneLine(c.explanation);
+  const line = paint(style, c.ok ? 'green' : 'red', `${c.ok ? 'ok  ' : 'FAIL'} ${head}; ${seen}`);
+  const rc = c.rootCause;
+  return rc ? `${line}\n     cause: ${rc.id ?? 'unknown'} (${rc.confidence}): ${oneLine(rc.explanation)}${rc.evidence.length ? `\n     evidence: ${oneLine(rc.evidence.join('; '))}` : ''}${rc.fix ? `\n     fix: ${oneLine(rc.fix)}` : ''}` : line;
+}
+
 export function renderVerify(r: VerifyResult, style: Style): string {
   const out = r.directions.map((d) => {
-    const head = `${d.from}->${d.to} label ${d.label}: ${d.received}/${d.sent} replies`;
+    const head = `${d.from}->${d.to} label ${d.label}${d.outerDscp ? ` outer DSCP ${d.outerDscp.join(', ')}` : ''}: ${d.received}/${d.sent} replies`;
     const rtt = d.rttMs ? `, rtt ${d.rttMs.avg} ms` : '';
     const mtu = d.mtu?.largestPayload ? `; largest payload ${d.mtu.largestPayload} (packet ${d.mtu.largestTunnelPacket} in a ${d.mtu.tunnelMtu}-byte tunnel)` : '';
     const line = paint(style, d.ok ? 'green' : 'red', `${d.ok ? 'ok  ' : 'FAIL'} ${head}${rtt}; ${oneLine(d.explanation)}${mtu}`);
@@ -73,6 +84,7 @@ export function renderVerify(r: VerifyResult, style: Style): string {
     const rc = d.rootCause;
     return rc ? `${line}${tcp}\n     cause: ${rc.id ?? 'unknown'} (${rc.confidence}): ${oneLine(rc.explanation)}${rc.evidence.length ? `\n     evidence: ${oneLine(rc.evidence.join('; '))}` : ''}${rc.fix ? `\n     fix: ${oneLine(rc.fix)}` : ''}` : `${line}${tcp}`;
   });
+  for (const c of r.classes ?? []) out.push(classLine(c, style));
   const what = (w: string): string => (w === 'mtu' ? 'MTU probes' : w === 'tcp' ? 'TCP transfer' : w);
   const skippedAll = r.skipped.filter((s) => !s.direction && !s.host);
   if (skippedAll.length) out.push(`skipped: ${skippedAll.map((s) => what(s.what)).join(', ')}: ${oneLine(skippedAll[0]!.reason)}`);

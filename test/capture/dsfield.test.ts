@@ -35,8 +35,13 @@ describe('capture: outer and inner DS field of MPLS in GRE (recorded classes)', 
         expect(r?.mpls[0]?.label, `${name} #${c.index}`).to.equal(c.label);
         expect(r?.mpls[0]?.tc, `${name} #${c.index}`).to.equal(c.tc);
         expect(r?.outer?.src, `${name} #${c.index}`).to.equal(c.outerSrc);
+        // The decoder's DS fields (what verify judges a class by) equal this reader's, outer and inner.
+        expect([r?.outer?.ds, r?.inner?.ds], `${name} #${c.index}`).to.deep.equal([c.outerTos, c.innerTos]);
       }
     }
+    // The marked capture holds both: DS 0xb8 on the class's packets, 0 on the others.
+    const marked = new Set(decodeBuffer(read('classes-marked')).map((r) => `${r.outer?.ds}/${r.inner?.ds}`));
+    expect([...marked].sort()).to.deep.equal(['0/0', '184/184']);
   });
 
   it('without classes: every packet under the default label with outer tos 0x0, the inner 0xb8 kept', () => {

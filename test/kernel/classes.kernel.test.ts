@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { classesInPcap } from '../../src/capture/dsfield.js';
 import { runGuest } from '../support/guest.js';
 import { schemaErrors } from '../support/schema.js';
+import type { ClassResult, VerifyResult } from '../../src/engine/verify.js';
 import type { ClassesRun } from './guest-classes.js';
 
 const A = '10.128.0.2';
@@ -22,12 +23,52 @@ describe('kernel tier: traffic classes in user-mode Linux', function () {
     r = await runGuest<ClassesRun>(new URL('./guest-classes.js', import.meta.url), 'classesScenario', 540_000);
   });
 
-  it('up, up again, verify and down exit 0 with --json documents the schema accepts', () => {
-    expect(r.runs.map((x) => x.name)).to.deep.equal(['up', 'up-again', 'verify', 'down']);
+  const run = (name: string): ClassesRun['runs'][number] => r.runs.find((x) => x.name === name)!;
+  const verifyOf = (name: string): VerifyResult => (run(name).json as { result: VerifyResult }).result;
+  const classOf = (name: string, from: string): ClassResult => verifyOf(name).classes!.find((c) => c.from === from)!;
+
+  it('up, up again, verify and down exit 0, the broken verifies 1, with --json documents the schema accepts', () => {
+    expect(r.runs.map((x) => x.name)).to.deep.equal(['up', 'up-again', 'verify', 'verify-no-rule', 'verify-no-pop', 'down']);
     for (const x of r.runs) {
-      expect(x.code, `${x.name}: ${x.stderr}`).to.equal(0);
+      expect(x.code, `${x.name}: ${x.stderr}`).to.equal(x.name.startsWith('verify-no-') ? 1 : 0);
       expect(schemaErrors(x.json), x.name).to.equal(undefined);
     }
+  });
+
+  it('verify proves each class on its label both ways: outer DSCP of the class, inner kept; the default pings on the default labels with outer DSCP 0', () => {
+    const v = verifyOf('verify');
+    expect(v.ok).to.equal(true);
+    expect(v.classes!.map((c) => [c.name, c.from, c.to, c.dscp, c.labelsSeen, c.outerDscp, c.innerDscpKept, c.replyLabelsSeen, c.received, c.ok])).to.deep.equal([
+      ['voice', 'A', 'B', 46, [200], [46], true, [201], 3, true],
+      ['voice', 'B', 'A', 46, [201], [46], true, [200], 3, true],
+    ]);
+    expect(v.directions.map((d) => [d.from, d.labelsSeen, d.outerDscp, d.received, d.ok])).to.deep.equal([['A', [100], [0], 3, true], ['B', [101], [0], 3, true]]);
+  });
+
+  it("A without its class rule: verify fails class voice A->B as class_wrong_label, naming label 100; B->A's replies (A's class) too; the defaults pass", () => {
+    const v = verifyOf('verify-no-rule');
+    expect(v.ok).to.equal(false);
+    const c = classOf('verify-no-rule', 'A');
+    expect([c.ok, c.stage, c.labelsSeen]).to.deep.equal([false, 'class_wrong_label', [100]]);
+    expect(c.explanation).to.equal('class voice A->B: requests with DSCP 46 left under label 100, not 200');
+    expect(c.rootCause, 'a failed class is explained').to.not.equal(undefined);
+    // B's class pings cross under 201, but A answers DSCP 46 without its rule too: under 100, not its class label 200.
+    const back = classOf('verify-no-rule', 'B');
+    expect([back.ok, back.stage, back.labelsSeen, back.replyLabelsSeen]).to.deep.equal([false, 'class_wrong_label', [201], [100]]);
+    expect(back.explanation).to.equal("class voice B->A: replies with DSCP 46 came back under label 100, not under A's class voice label 200");
+    expect(v.directions.every((d) => d.ok)).to.equal(true);
+  });
+
+  it("B without its pop of A's class label: verify fails class voice A->B as class_not_delivered, citing B's rx_noroute", () => {
+    const v = verifyOf('verify-no-pop');
+    const c = classOf('verify-no-pop', 'A');
+    expect([v.ok, c.ok, c.stage, c.labelsSeen, c.outerDscp, c.received]).to.deep.equal([false, false, 'class_not_delivered', [200], [46], 0]);
+    expect(c.rootCause?.evidence.join('\n')).to.match(/rx_noroute \+\d+ on B's/);
+    // B's voice requests still cross (A pops 201), but A answers DSCP 46 under its class label 200, which B no longer pops.
+    const back = classOf('verify-no-pop', 'B');
+    expect([back.ok, back.stage, back.labelsSeen, back.received]).to.deep.equal([false, 'class_not_delivered', [201], 0]);
+    expect(back.explanation).to.equal("class voice B->A: A answered under label 200 (A's class voice) and no reply came back to B (0/3)");
+    expect(v.directions.every((d) => d.ok)).to.equal(true);
   });
 
   it('up made the mark, rule, class table route, outer DSCP rule and the peer\'s label route on each host', () => {

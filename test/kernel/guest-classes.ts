@@ -23,7 +23,8 @@ export interface ClassesRun {
 
 /**
  * Runs inside user-mode Linux: examples/classes.yaml (targets pointed at two fresh namespaces)
- * through the real CLI: up, up again, verify; pings with DSCP 46 and unmarked both ways under a
+ * through the real CLI: up, up again, verify; verify with A's class rule deleted, then with B's pop
+ * of A's class label deleted (each restored after); pings with DSCP 46 and unmarked both ways under a
  * capture of B's underlay; B's class label route deleted and the pings again; down; the hosts'
  * routes in every table, rules, label routes, mangle rules and tc filters compared before and after.
  */
@@ -94,7 +95,15 @@ export async function classesScenario(input: { root: string }): Promise<ClassesR
     await cli('up', 'up', file);
     await cli('up-again', 'up', file);
     const afterUp = { A: await extra(ns.A), B: await extra(ns.B) };
-    await cli('verify', 'verify', file, '--count', '3');
+    await cli('verify', 'verify', file, '--count', '3', '--no-tcp', '--no-mtu');
+    // A's class broken (its policy rule gone: DSCP 46 still marked, routed by the main table under 100), verified, restored.
+    await sh(['ip', '-n', ns.A, 'rule', 'delete', 'fwmark', '200', 'lookup', '200']);
+    await cli('verify-no-rule', 'verify', file, '--count', '3', '--no-tcp', '--no-mtu');
+    await sh(['ip', '-n', ns.A, 'rule', 'add', 'fwmark', '200', 'lookup', '200']);
+    // B's pop of A's class label gone, verified, restored.
+    await sh(['ip', '-n', ns.B, '-f', 'mpls', 'route', 'delete', '200', 'dev', 'lo']);
+    await cli('verify-no-pop', 'verify', file, '--count', '3', '--no-tcp', '--no-mtu');
+    await sh(['ip', '-n', ns.B, '-f', 'mpls', 'route', 'add', '200', 'dev', 'lo']);
     await captured('classes', () => both('classes'));
     await sh(['ip', '-n', ns.B, '-f', 'mpls', 'route', 'delete', '200', 'dev', 'lo']);
     await captured('no-pop', () => both('no-pop'));

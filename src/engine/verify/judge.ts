@@ -1,5 +1,5 @@
 import type { PacketRecord } from '../../capture/record.js';
-import type { Stage } from '../../core/root-cause.js';
+import type { PathClass, Stage } from '../../core/root-cause.js';
 import { judgeTcp, type TcpVerdict } from '../../core/tcp-verdict.js';
 import type { HostSpec } from '../../core/topology.js';
 import { countEcho, greByDestination, judgeDirection, labelsOf, type DirectionEvidence, type DirectionVerdict } from '../../core/verdict.js';
@@ -23,6 +23,8 @@ export interface Judged {
   readonly tcp: TcpVerdict | undefined;
   /** Which stage said the direction failed. */
   readonly failedBy: 'pings' | 'mtu-probe' | 'tcp-mtu' | 'tcp' | null;
+  /** The traffic class whose marking the direction's unmarked packets wrongly carried. */
+  readonly trafficClass?: PathClass;
 }
 
 /** The flow of a transfer from `from` to `to`'s port, as the captures count it. */
@@ -32,12 +34,13 @@ export function tcpEvidenceCounts(from: HostSpec, to: HostSpec, port: number, se
 }
 
 /**
- * A direction's verdict: the pings first (where the packets stopped), then the MTU probe (the
+ * A direction's verdict (`only`: the records of its pings, where a topology's classes ping alongside): the pings first (where the packets stopped), then the MTU probe (the
  * size the tunnel admits does not cross), then the transfer (full segments vanish: an MTU
  * cause even without the probe; any other failure of the transfer: loss).
  */
-export function judge(from: HostSpec, to: HostSpec, p: PingRun, capOf: (h: HostSpec) => WatchedCapture, mtu: MtuResult | undefined, run: TcpRun | undefined, requested: number, mplsGso: boolean | undefined): Judged {
-  const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): Iterable<PacketRecord> => capOf(h).tally.records((r) => (role === 'underlay') === inGre(r));
+export function judge(from: HostSpec, to: HostSpec, p: PingRun, capOf: (h: HostSpec) => WatchedCapture, mtu: MtuResult | undefined, run: TcpRun | undefined, requested: number, mplsGso: boolean | undefined, only?: (r: PacketRecord) => boolean): Judged {
+  const rec = (h: HostSpec, role: 'tunnel' | 'underlay'): Iterable<PacketRecord> =>
+    capOf(h).tally.records(only ? (r) => (role === 'underlay') === inGre(r) && only(r) : (r) => (role === 'underlay') === inGre(r));
   const requestLabels = labelsOf(rec(from, 'tunnel'), from.overlay, to.overlay);
   const evidence: DirectionEvidence = {
     from: from.name, to: to.name, label: from.label, replyLabel: to.label,

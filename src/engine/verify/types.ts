@@ -28,6 +28,8 @@ export interface DirectionResult {
   readonly onWireInGre: number;
   readonly repliesInGre: number;
   readonly rttMs?: { min: number; avg: number; max: number };
+  /** The outer DSCPs of the unmarked requests leaving inside GRE (only where the topology has classes): 0. */
+  readonly outerDscp?: readonly number[];
   readonly mtu?: MtuResult;
   readonly tcp?: TcpResult;
   readonly ok: boolean;
@@ -37,6 +39,39 @@ export interface DirectionResult {
   readonly cause: string | null;
   readonly explanation: string;
   /** The diagnosis behind `cause`: confidence, what the hosts said, the fix. */
+  readonly rootCause?: RootCause;
+}
+
+/** One traffic class of one host, pinged to its peer with one of its DSCPs: what the captures showed. */
+export interface ClassResult {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+  /** The DSCP the pings carried (`ping -Q`, TOS = DSCP << 2); for a class selected by its mark alone, a DSCP no class uses. */
+  readonly dscp: number;
+  /** The firewall mark the pings carried (`ping -m`): a class selected by its mark alone. */
+  readonly mark?: number;
+  /** The class label the requests must carry inside GRE. */
+  readonly label: number;
+  readonly sent: number;
+  readonly received: number;
+  /** Top labels of the requests with `dscp` leaving the sender inside GRE; `[label]` when the class works. */
+  readonly labelsSeen: readonly number[];
+  readonly requestLabels: Readonly<Record<string, number>>;
+  /** Outer DSCPs of those under the class label. */
+  readonly outerDscp: readonly number[];
+  /** The outer DSCP the class's packets must leave with: its first DSCP, 0 for a class selected by its mark alone. */
+  readonly wantOuterDscp: number;
+  /** The requests under the class label reached the peer's underlay with the inner DSCP they left with. */
+  readonly innerDscpKept: boolean;
+  /** The label the peer must answer under: its class for `dscp`, else its default label. */
+  readonly replyLabel: number;
+  readonly replyLabelsSeen: readonly number[];
+  readonly rttMs?: { min: number; avg: number; max: number };
+  readonly ok: boolean;
+  readonly stage: Stage | null;
+  readonly cause: string | null;
+  readonly explanation: string;
   readonly rootCause?: RootCause;
 }
 
@@ -61,6 +96,8 @@ export interface VerifyResult {
   readonly tunnel: string;
   readonly count: number;
   readonly directions: readonly DirectionResult[];
+  /** Each traffic class each way (only where the topology has classes); `ok` requires every one. */
+  readonly classes?: readonly ClassResult[];
   /** Per host: tcpdump's own counts, and the packets decoded from its file (equal to `captured` when nothing was lost). */
   readonly captures: readonly { host: string; iface: string; captured?: number; droppedByKernel?: number; decoded: number }[];
   /** Per host: the kernel's MPLS counters that moved between before and after the traffic. */
