@@ -51,7 +51,8 @@ describe('kernel tier: traffic classes in user-mode Linux', function () {
     const c = classOf('verify-no-rule', 'A');
     expect([c.ok, c.stage, c.labelsSeen]).to.deep.equal([false, 'class_wrong_label', [100]]);
     expect(c.explanation).to.equal('class voice A->B: requests with DSCP 46 left under label 100, not 200');
-    expect(c.rootCause, 'a failed class is explained').to.not.equal(undefined);
+    expect([c.cause, c.rootCause?.confidence], JSON.stringify(c.rootCause)).to.deep.equal(['class_rule_missing', 'certain']);
+    expect(c.rootCause?.fix).to.equal('ip rule add fwmark 200 lookup 200');
     // B's class pings cross under 201, but A answers DSCP 46 without its rule too: under 100, not its class label 200.
     const back = classOf('verify-no-rule', 'B');
     expect([back.ok, back.stage, back.labelsSeen, back.replyLabelsSeen]).to.deep.equal([false, 'class_wrong_label', [201], [100]]);
@@ -64,6 +65,7 @@ describe('kernel tier: traffic classes in user-mode Linux', function () {
     const c = classOf('verify-no-pop', 'A');
     expect([v.ok, c.ok, c.stage, c.labelsSeen, c.outerDscp, c.received]).to.deep.equal([false, false, 'class_not_delivered', [200], [46], 0]);
     expect(c.rootCause?.evidence.join('\n')).to.match(/rx_noroute \+\d+ on B's/);
+    expect([c.cause, c.rootCause?.confidence], JSON.stringify(c.rootCause)).to.deep.equal(['class_label_not_routed', 'certain']);
     // B's voice requests still cross (A pops 201), but A answers DSCP 46 under its class label 200, which B no longer pops.
     const back = classOf('verify-no-pop', 'B');
     expect([back.ok, back.stage, back.labelsSeen, back.received]).to.deep.equal([false, 'class_not_delivered', [201], 0]);

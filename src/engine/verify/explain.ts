@@ -11,7 +11,9 @@ export type EndFacts = ReadonlyMap<string, PathFacts>;
 
 export async function readEndFacts(topo: Topology, hostOf: (h: HostSpec) => Host): Promise<EndFacts> {
   const facts = new Map<string, PathFacts>();
-  await Promise.all(topo.hosts.map(async (h) => facts.set(h.name, await pathFacts(hostOf(h), h.name, topo.tunnel.name, topo.tunnel.overlay))));
+  // A topology with classes: the policy rules, the overlay's routes in every table and the mangle table too.
+  const classes = topo.hosts.some((h) => (h.classes ?? []).length > 0);
+  await Promise.all(topo.hosts.map(async (h) => facts.set(h.name, await pathFacts(hostOf(h), h.name, topo.tunnel.name, topo.tunnel.overlay, { classes }))));
   return facts;
 }
 
