@@ -175,7 +175,9 @@ export type Stage =
   /** A traffic class's requests crossed under the class label and were not answered (the peer does not pop it). */
   | 'class_not_delivered'
   /** A traffic class's requests left under the class label without the class's outer DSCP. */
-  | 'class_outer_dscp';
+  | 'class_outer_dscp'
+  /** A traffic class's requests left under the class label with other MPLS traffic-class bits than its `tc`. */
+  | 'class_tc_bits';
 
 /** The cause of a failed verify direction: what `--json` prints as `directions[].rootCause`. */
 export interface RootCause {

@@ -21,6 +21,10 @@ export interface ClassEvidence {
   readonly requestLabels: Readonly<Record<string, number>>;
   /** Those under the class label, by outer DSCP. */
   readonly outerDscps: Readonly<Record<string, number>>;
+  /** The MPLS traffic-class bits the class's label must carry (`tc` of the class), when it has them. */
+  readonly wantTc?: number;
+  /** Those under the class label, by the traffic-class bits of their top label. */
+  readonly tcBits: Readonly<Record<string, number>>;
   /** Requests under the class label reaching the receiver's underlay, by inner DSCP. */
   readonly arrivedInnerDscps: Readonly<Record<string, number>>;
   /** Replies with `dscp` leaving the receiver's underlay inside GRE, by top label. */
@@ -60,6 +64,8 @@ export function judgeClass(e: ClassEvidence): ClassVerdict {
   if (seen < e.sent) return v('capture_incomplete', null, `the sender's underlay capture saw ${seen} of ${e.sent} requests with DSCP ${e.dscp}: cannot judge`);
   const outer = keys(e.outerDscps).filter((d) => d !== e.wantOuterDscp);
   if (outer.length) return v('class_outer_dscp', 'request', `requests under label ${e.label} left with outer DSCP ${list(outer)}, not ${e.wantOuterDscp}`);
+  const bits = e.wantTc === undefined ? [] : keys(e.tcBits).filter((t) => t !== e.wantTc);
+  if (bits.length) return v('class_tc_bits', 'request', `requests under label ${e.label} left with traffic-class bits ${list(bits)}, not ${e.wantTc}`);
   if (e.received === 0) {
     const left = keys(e.repliesLeftPeer);
     if (left.length) {
@@ -77,7 +83,8 @@ export function judgeClass(e: ClassEvidence): ClassVerdict {
     const got = replies.length ? `under label ${list(replies)}` : 'but not inside GRE';
     return v(e.replyClass ? 'class_wrong_label' : 'reply_not_labelled', 'reply', `replies with DSCP ${e.dscp} came back ${got}, not under ${whose} ${e.replyLabel}`);
   }
-  return v(null, null, `${e.received}/${e.sent} replies; DSCP ${e.dscp} under label ${e.label} inside GRE with outer DSCP ${e.wantOuterDscp}, inner DSCP kept; replies under label ${e.replyLabel}`);
+  const tc = e.wantTc === undefined ? '' : `, tc ${e.wantTc}`;
+  return v(null, null, `${e.received}/${e.sent} replies; DSCP ${e.dscp} under label ${e.label}${tc} inside GRE with outer DSCP ${e.wantOuterDscp}, inner DSCP kept; replies under label ${e.replyLabel}`);
 }
 
 /** The outer DSCPs and labels of a direction's unmarked requests inside GRE: the default label, outer DSCP 0. */

@@ -35,7 +35,7 @@ function eventText(e: LabEvent): string {
     case 'class': {
       const c = e.class;
       return `verify class ${c.name} ${c.from}->${c.to} (DSCP ${c.dscp}): ${c.received}/${c.sent} replies, ${c.ok
-        ? `label ${c.label} inside GRE, outer DSCP ${c.outerDscp.join(', ')}, inner DSCP kept, replies under label ${c.replyLabel}`
+        ? `label ${c.label}${c.tc ? ` tc ${c.tc.join(', ')}` : ''} inside GRE, outer DSCP ${c.outerDscp.join(', ')}, inner DSCP kept, replies under label ${c.replyLabel}`
         : `${c.cause ?? c.stage}: ${oneLine(c.explanation)}${c.rootCause?.fix ? ` (fix: ${oneLine(c.rootCause.fix)})` : ''}`}`;
     }
     case 'down': return e.ok ? `down: all removed, sysctls restored (${e.undone} undone)` : `down: ${e.failed.map((f) => `${f.id}: ${oneLine(f.detail)}`).join('; ')}`;

@@ -68,7 +68,7 @@ type ClassResult = NonNullable<VerifyResult['classes']>[number];
 /** One class each way: its label, outer DSCP and replies, or why it failed and its cause. */
 function classLine(c: ClassResult, style: Style): string {
   const head = `class ${c.name} ${c.from}->${c.to} DSCP ${c.dscp}${c.mark !== undefined ? ` mark ${c.mark}` : ''} label ${c.label}: ${c.received}/${c.sent} replies`;
-  const seen = c.ok ? `outer DSCP ${c.outerDscp.join(', ')}, inner kept, replies under ${c.replyLabel}` : oneLine(c.explanation);
+  const seen = c.ok ? `${c.tc ? `tc ${c.tc.join(', ')}, ` : ''}outer DSCP ${c.outerDscp.join(', ')}, inner kept, replies under ${c.replyLabel}` : oneLine(c.explanation);
   const line = paint(style, c.ok ? 'green' : 'red', `${c.ok ? 'ok  ' : 'FAIL'} ${head}; ${seen}`);
   const rc = c.rootCause;
   return rc ? `${line}\n     cause: ${rc.id ?? 'unknown'} (${rc.confidence}): ${oneLine(rc.explanation)}${rc.evidence.length ? `\n     evidence: ${oneLine(rc.evidence.join('; '))}` : ''}${rc.fix ? `\n     fix: ${oneLine(rc.fix)}` : ''}` : line;

@@ -11,7 +11,7 @@ const A = '10.128.0.2';
 function rows(base64: string | undefined): string[] {
   return classesInPcap(Buffer.from(base64 ?? '', 'base64'))
     .filter((c) => c.icmpType !== undefined)
-    .map((c) => `${c.outerSrc === A ? 'A' : 'B'}:${c.label} outer 0x${c.outerTos.toString(16)} inner 0x${(c.innerTos ?? -1).toString(16)} ${c.icmpType === 8 ? 'request' : 'reply'}`);
+    .map((c) => `${c.outerSrc === A ? 'A' : 'B'}:${c.label}/${c.tc} outer 0x${c.outerTos.toString(16)} inner 0x${(c.innerTos ?? -1).toString(16)} ${c.icmpType === 8 ? 'request' : 'reply'}`);
 }
 
 /** examples/classes.yaml on the real 6.1 kernel (user-mode Linux): up, the classes on the wire both ways, a missing class pop, down exact. */
@@ -42,6 +42,8 @@ describe('kernel tier: traffic classes in user-mode Linux', function () {
       ['voice', 'A', 'B', 46, [200], [46], true, [201], 3, true],
       ['voice', 'B', 'A', 46, [201], [46], true, [200], 3, true],
     ]);
+    // B's class sets the traffic-class bits 5 on its label; verify read them from the capture.
+    expect(v.classes!.map((c) => [c.from, c.tc, c.wantTc])).to.deep.equal([['A', undefined, undefined], ['B', [5], 5]]);
     expect(v.directions.map((d) => [d.from, d.labelsSeen, d.outerDscp, d.received, d.ok])).to.deep.equal([['A', [100], [0], 3, true], ['B', [101], [0], 3, true]]);
   });
 
@@ -81,6 +83,10 @@ describe('kernel tier: traffic classes in user-mode Linux', function () {
     expect(r.afterUp.A!.labels).to.match(/^201 dev lo/m);
     expect(r.afterUp.B!.rules).to.match(/fwmark 0xc9 lookup 201/);
     expect(r.afterUp.B!.labels).to.match(/^200 dev lo/m);
+    // B's class has tc: 5: an act_mpls filter on its tunnel's egress sets the bits on label 201; A's has none.
+    expect(r.afterUp.B!.tcTunnel).to.match(/mpls_label 201/);
+    expect(r.afterUp.B!.tcTunnel).to.match(/action order \d+: mpls\s+modify[^\n]*tc 5/);
+    expect(r.afterUp.A!.tcTunnel).to.equal('');
     // Read after the second up: each rule once, the second up found them in effect.
     for (const [h, got] of Object.entries(r.afterUp)) {
       expect(got.mangle?.match(/^-A /gm) ?? [], h).to.have.length(2);
@@ -91,17 +97,17 @@ describe('kernel tier: traffic classes in user-mode Linux', function () {
   it('every ping answered; DSCP 46 under the class label both ways with outer DSCP 46, unmarked under the default label with outer 0, inner kept', () => {
     expect(r.pings.filter((p) => p.name === 'classes').map((p) => p.received)).to.deep.equal([2, 2, 2, 2]);
     expect(rows(r.captures.classes)).to.deep.equal([
-      ...Array(2).fill(['A:200 outer 0xb8 inner 0xb8 request', 'B:201 outer 0xb8 inner 0xb8 reply']).flat(),
-      ...Array(2).fill(['A:100 outer 0x0 inner 0x0 request', 'B:101 outer 0x0 inner 0x0 reply']).flat(),
-      ...Array(2).fill(['B:201 outer 0xb8 inner 0xb8 request', 'A:200 outer 0xb8 inner 0xb8 reply']).flat(),
-      ...Array(2).fill(['B:101 outer 0x0 inner 0x0 request', 'A:100 outer 0x0 inner 0x0 reply']).flat(),
+      ...Array(2).fill(['A:200/0 outer 0xb8 inner 0xb8 request', 'B:201/5 outer 0xb8 inner 0xb8 reply']).flat(),
+      ...Array(2).fill(['A:100/0 outer 0x0 inner 0x0 request', 'B:101/0 outer 0x0 inner 0x0 reply']).flat(),
+      ...Array(2).fill(['B:201/5 outer 0xb8 inner 0xb8 request', 'A:200/0 outer 0xb8 inner 0xb8 reply']).flat(),
+      ...Array(2).fill(['B:101/0 outer 0x0 inner 0x0 request', 'A:100/0 outer 0x0 inner 0x0 reply']).flat(),
     ]);
   });
 
   it("B without its pop of A's class label: A's voice pings leave under 200 and die at B; unmarked ones still cross", () => {
     expect(r.pings.filter((p) => p.name === 'no-pop').map((p) => [p.from, p.tos, p.received])).to.deep.equal([['A', 0xb8, 0], ['A', 0, 2], ['B', 0xb8, 0], ['B', 0, 2]]);
     const got = rows(r.captures['no-pop']);
-    expect(got.filter((l) => l.startsWith('A:200') && l.endsWith('request'))).to.have.length(2);
+    expect(got.filter((l) => l.startsWith('A:200/0') && l.endsWith('request'))).to.have.length(2);
     // B's voice requests arrive at A (201 popped there); A's replies go under 200, which B no longer pops.
     expect(got.filter((l) => l.includes('reply') && l.startsWith('B:201'))).to.have.length(0);
   });

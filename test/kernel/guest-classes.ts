@@ -51,22 +51,25 @@ export async function classesScenario(input: { root: string }): Promise<ClassesR
   };
   await sh(['modprobe', 'ipv6']);
   const example = await readFile(join(input.root, 'examples', 'classes.yaml'), 'utf8');
-  const local = example.replace('target: netns:A', 'target: local').replace('target: netns:B', 'target: local');
+  // B's class also sets the MPLS traffic-class bits (tc: a clsact qdisc and an act_mpls filter on B's tunnel).
+  const local = example.replace('target: netns:A', 'target: local').replace('target: netns:B', 'target: local').replace('label: 201 }', 'label: 201, tc: 5 }');
+  if (!local.includes('tc: 5')) throw new Error('examples/classes.yaml: B\'s class not found to give it tc: 5');
   const net = await createLabNetwork(parseTopology(local));
   const ns = { A: net.namespaces.get('A')!, B: net.namespaces.get('B')! };
   const file = join(dir, 'classes.yaml');
   const extra = async (n: string): Promise<Record<string, string>> => {
-    const [rules, table, mangle, labels, tcA, tcB] = await Promise.all([
+    const [rules, table, mangle, labels, tcA, tcB, tcTun] = await Promise.all([
       execLocal('ip', ['-n', n, 'rule', 'show'], { timeoutMs: 10_000 }),
       execLocal('ip', ['-n', n, 'route', 'show', 'table', 'all'], { timeoutMs: 10_000 }),
       execLocal('ip', ['netns', 'exec', n, 'iptables-legacy-save', '-t', 'mangle'], { timeoutMs: 10_000 }),
       execLocal('ip', ['-n', n, '-f', 'mpls', 'route', 'show'], { timeoutMs: 10_000 }),
       execLocal('ip', ['netns', 'exec', n, 'tc', 'filter', 'show', 'dev', net.veth[0], 'egress'], { timeoutMs: 10_000 }),
       execLocal('ip', ['netns', 'exec', n, 'tc', 'filter', 'show', 'dev', net.veth[1], 'egress'], { timeoutMs: 10_000 }),
+      execLocal('ip', ['netns', 'exec', n, 'tc', 'filter', 'show', 'dev', 'foo4', 'egress'], { timeoutMs: 10_000 }),
     ]);
     // iptables-save stamps its output with the time and packet counters: compare the rules only.
     const rulesOnly = mangle.stdout.split('\n').filter((l) => l.startsWith('-A') || l.startsWith('*')).join('\n');
-    return { rules: rules.stdout, table: table.stdout, mangle: rulesOnly, labels: labels.stdout, tc: tcA.stdout + tcB.stdout };
+    return { rules: rules.stdout, table: table.stdout, mangle: rulesOnly, labels: labels.stdout, tc: tcA.stdout + tcB.stdout, tcTunnel: tcTun.stdout };
   };
   const snapshot = async (n: string): Promise<unknown> => ({ ...(await hostSnapshot(n, [], [])), ...(await extra(n)) });
   const burst = async (name: string, from: 'A' | 'B', tos: number): Promise<void> => {

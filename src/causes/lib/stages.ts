@@ -47,6 +47,10 @@ export const STAGE_CAUSES: Readonly<Record<Stage, StageEntry>> = {
     at: 'receiver', causes: ['interface_missing', 'device_down', 'mpls_router_missing', 'mpls_input_disabled', 'class_label_not_routed', 'label_ttl_expired', 'rp_filter_strict'],
     none: (c) => `${c.sender.host}'s packets of class ${c.trafficClass?.name ?? '?'} reached ${c.receiver.host} under label ${c.trafficClass?.label ?? c.label} and were not answered`,
   },
+  class_tc_bits: {
+    at: 'sender', causes: [],
+    none: (c) => `${c.sender.host}'s packets of class ${c.trafficClass?.name ?? '?'} left under label ${c.trafficClass?.label ?? c.label} without the class's traffic-class bits: the act_mpls filter on ${c.sender.iface} sets them (tc -s filter show dev ${c.sender.iface} egress)`,
+  },
   class_outer_dscp: {
     at: 'sender', causes: ['class_outer_dscp_missing'],
     none: (c) => `${c.sender.host}'s packets of class ${c.trafficClass?.name ?? '?'} left without the class's DSCP in the outer header: the underlay cannot tell the class apart`,

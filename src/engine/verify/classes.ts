@@ -58,6 +58,7 @@ export function classProbes(topo: Topology): ClassProbe[] {
 export function classEvidence(p: ClassProbe, run: PingRun, capOf: (h: HostSpec) => WatchedCapture): ClassEvidence {
   const requestLabels: Record<string, number> = {};
   const outerDscps: Record<string, number> = {};
+  const tcBits: Record<string, number> = {};
   const replyLabels: Record<string, number> = {};
   const arrivedInnerDscps: Record<string, number> = {};
   const repliesLeftPeer: Record<string, number> = {};
@@ -67,7 +68,10 @@ export function classEvidence(p: ClassProbe, run: PingRun, capOf: (h: HostSpec) 
     if (dscpOf(ip.ds) !== p.dscp) continue;
     if (r.icmp!.type === ECHO_REQUEST && ip.src === p.from.overlay && ip.dst === p.to.overlay) {
       bump(requestLabels, r.mpls[0]?.label);
-      if (r.mpls[0]?.label === p.cls.label) bump(outerDscps, dscpOf(r.outer?.ds));
+      if (r.mpls[0]?.label === p.cls.label) {
+        bump(outerDscps, dscpOf(r.outer?.ds));
+        bump(tcBits, r.mpls[0].tc);
+      }
     } else if (r.icmp!.type === ECHO_REPLY && ip.src === p.to.overlay && ip.dst === p.from.overlay) bump(replyLabels, r.mpls[0]?.label);
   }
   for (const r of capOf(p.to).tally.records(labelled)) {
@@ -80,6 +84,7 @@ export function classEvidence(p: ClassProbe, run: PingRun, capOf: (h: HostSpec) 
     replyLabel: p.replyClass?.label ?? p.to.label, ...(p.replyClass ? { replyClass: p.replyClass.name } : {}),
     sent: run.summary?.transmitted ?? 0, received: run.summary?.received ?? 0,
     requestLabels, outerDscps, arrivedInnerDscps, repliesLeftPeer, replyLabels,
+    ...(p.cls.tc !== undefined ? { wantTc: p.cls.tc } : {}), tcBits,
   };
 }
 
@@ -141,6 +146,7 @@ export function classResults(topo: Topology, judged: readonly ClassJudged[], cou
       label: p.cls.label, sent: e.sent, received: e.received,
       labelsSeen: labelsOf(e.requestLabels), requestLabels: e.requestLabels,
       outerDscp: labelsOf(e.outerDscps), wantOuterDscp: p.wantOuterDscp,
+      ...(p.cls.tc !== undefined ? { tc: labelsOf(e.tcBits), wantTc: p.cls.tc } : {}),
       innerDscpKept: innerSeen.length > 0 && innerSeen.every((d) => d === p.dscp),
       replyLabel: e.replyLabel, replyLabelsSeen: labelsOf(e.replyLabels),
       ...(j.run.summary?.rttMs ? { rttMs: j.run.summary.rttMs } : {}),

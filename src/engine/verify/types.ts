@@ -62,6 +62,9 @@ export interface ClassResult {
   readonly outerDscp: readonly number[];
   /** The outer DSCP the class's packets must leave with: its first DSCP, 0 for a class selected by its mark alone. */
   readonly wantOuterDscp: number;
+  /** For a class with `tc`: the traffic-class bits its requests under the class label carried, and the bits they must carry. */
+  readonly tc?: readonly number[];
+  readonly wantTc?: number;
   /** The requests under the class label reached the peer's underlay with the inner DSCP they left with. */
   readonly innerDscpKept: boolean;
   /** The label the peer must answer under: its class for `dscp`, else its default label. */

@@ -36,7 +36,7 @@ function recorded(file: string): WatchedCapture {
 interface Judgement { readonly classes: ClassJudged[]; readonly directions: Judged[] }
 
 /** A scenario judged the way verify judges it: the class pings by their DSCP, the default pings by theirs (0). */
-function judgeScenario(s: VerifyScenario): Judgement {
+function judgeScenario(s: VerifyScenario, t = topo): Judgement {
   const caps = new Map(Object.entries(s.files).map(([h, f]) => [h, recorded(f)]));
   const capOf = (h: HostSpec): WatchedCapture => caps.get(h.name)!;
   const run = (from: string, tos: number | undefined): PingRun => {
@@ -44,7 +44,7 @@ function judgeScenario(s: VerifyScenario): Judgement {
     if (!p) throw new Error(`${s.name}: no recorded ping from ${from} with tos ${tos}`);
     return { summary: p.summary, stderr: '' };
   };
-  const probes = classProbes(topo);
+  const probes = classProbes(t);
   const classes = judgeClasses(probes, probes.map((p) => run(p.from.name, p.marking.tos)), capOf);
   const directions = ([[A, B], [B, A]] as const).map(([from, to]) =>
     withDefaultOuter(judge(from, to, run(from.name, undefined), capOf, undefined, undefined, 0, undefined, unmarked), defaultOuterDscps(from, to, capOf)));
@@ -187,4 +187,17 @@ hosts:
     expect(text).to.contain('FAIL class voice A->B DSCP 46 label 200: 3/3 replies; class voice A->B: requests with DSCP 46 left under label 100, not 200\n     cause: unknown (unknown): no cause named');
     expect(renderLabEvent({ kind: 'class', class: good! }, { color: false })).to.equal('✔ verify class voice A->B (DSCP 46): 3/3 replies, label 200 inside GRE, outer DSCP 46, inner DSCP kept, replies under label 201');
   });
+
+  it('a class with tc: its requests must carry those traffic-class bits; the recorded ones (no act_mpls filter: encap mpls writes 0) fail as class_tc_bits', () => {
+    const withTc = parseTopology(fixture.topology.replace('label: 200 }', 'label: 200, tc: 5 }'));
+    const j = judgeScenario(fixture.scenarios.find((s) => s.name === 'pass')!, withTc);
+    expect(j.classes.map((c) => [c.probe.from.name, c.evidence.wantTc, c.evidence.tcBits, c.verdict.stage])).to.deep.equal([
+      ['A', 5, { 0: 3 }, 'class_tc_bits'],
+      ['B', undefined, { 0: 3 }, null],
+    ]);
+    expect(j.classes[0]!.verdict.explanation).to.equal('class voice A->B: requests under label 200 left with traffic-class bits 0, not 5');
+    const [a] = classResults(withTc, j.classes, [], undefined);
+    expect([a!.tc, a!.wantTc, a!.ok]).to.deep.equal([[0], 5, false]);
+  });
 });
+
