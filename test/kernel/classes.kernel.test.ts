@@ -28,9 +28,9 @@ describe('kernel tier: traffic classes in user-mode Linux', function () {
   const classOf = (name: string, from: string): ClassResult => verifyOf(name).classes!.find((c) => c.from === from)!;
 
   it('up, up again, verify and down exit 0, the broken verifies 1, with --json documents the schema accepts', () => {
-    expect(r.runs.map((x) => x.name)).to.deep.equal(['up', 'up-again', 'verify', 'verify-no-rule', 'verify-no-pop', 'down']);
+    expect(r.runs.map((x) => x.name)).to.deep.equal(['up', 'up-again', 'verify', 'verify-no-rule', 'verify-shadowed', 'verify-no-pop', 'down']);
     for (const x of r.runs) {
-      expect(x.code, `${x.name}: ${x.stderr}`).to.equal(x.name.startsWith('verify-no-') ? 1 : 0);
+      expect(x.code, `${x.name}: ${x.stderr}`).to.equal(x.name.startsWith('verify-') ? 1 : 0);
       expect(schemaErrors(x.json), x.name).to.equal(undefined);
     }
   });
@@ -60,6 +60,13 @@ describe('kernel tier: traffic classes in user-mode Linux', function () {
     expect([back.ok, back.stage, back.labelsSeen, back.replyLabelsSeen]).to.deep.equal([false, 'class_wrong_label', [201], [100]]);
     expect(back.explanation).to.equal("class voice B->A: replies with DSCP 46 came back under label 100, not under A's class voice label 200");
     expect(v.directions.every((d) => d.ok)).to.equal(true);
+  });
+
+  it('A with a rule before its class rule (fwmark 200 lookup main pref 100): class voice A->B leaves under 100, and verify names the shadowing rule, certain', () => {
+    const c = classOf('verify-shadowed', 'A');
+    expect([c.ok, c.stage, c.labelsSeen, c.cause, c.rootCause?.confidence], JSON.stringify(c.rootCause)).to.deep.equal([false, 'class_wrong_label', [100], 'class_rule_shadowed', 'certain']);
+    expect(c.rootCause?.fix).to.match(/^ip rule delete pref 100 fwmark 0xc8 lookup main/);
+    expect(c.rootCause?.explanation).to.match(/100:\s+from all fwmark 0xc8 lookup main/);
   });
 
   it("B without its pop of A's class label: verify fails class voice A->B as class_not_delivered, citing B's rx_noroute", () => {

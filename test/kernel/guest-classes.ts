@@ -103,6 +103,10 @@ export async function classesScenario(input: { root: string }): Promise<ClassesR
     await sh(['ip', '-n', ns.A, 'rule', 'delete', 'fwmark', '200', 'lookup', '200']);
     await cli('verify-no-rule', 'verify', file, '--count', '3', '--no-tcp', '--no-mtu');
     await sh(['ip', '-n', ns.A, 'rule', 'add', 'fwmark', '200', 'lookup', '200']);
+    // A rule before A's class rule sends the class's mark to the main table: shadowed, verified, removed.
+    await sh(['ip', '-n', ns.A, 'rule', 'add', 'fwmark', '200', 'lookup', 'main', 'pref', '100']);
+    await cli('verify-shadowed', 'verify', file, '--count', '3', '--no-tcp', '--no-mtu');
+    await sh(['ip', '-n', ns.A, 'rule', 'delete', 'pref', '100']);
     // B's pop of A's class label gone, verified, restored.
     await sh(['ip', '-n', ns.B, '-f', 'mpls', 'route', 'delete', '200', 'dev', 'lo']);
     await cli('verify-no-pop', 'verify', file, '--count', '3', '--no-tcp', '--no-mtu');
