@@ -10,13 +10,13 @@ export default defineCheck<Asked<PolicyRoutingFacts>>({
   collect: (ctx) => policyRouting(ctx),
   evaluate(f) {
     if (!f.asked) return NOT_ASKED;
-    const rules = { source: f.rulesSource, value: f.rules.ok ? `${f.rules.count} rules` : f.rules.error };
     const evidence = [
       ...(f.configSource ? [{ source: f.configSource, value: f.option === 'n' ? `# ${POLICY_ROUTING_OPTION} is not set` : `${POLICY_ROUTING_OPTION}=${f.option}` }] : []),
-      rules,
+      ...(f.rules ? [{ source: f.rulesSource, value: f.rules.ok ? `${f.rules.count} rules` : f.rules.error }] : []),
     ];
     if (f.option === 'y') return { status: 'pass', summary: `${POLICY_ROUTING_OPTION}=y: a class's mark can select its table`, evidence };
     if (f.option === 'n') return { status: 'fail', summary: `${POLICY_ROUTING_OPTION} is not set: no policy routing, so no class can have its own table`, evidence };
+    if (!f.rules) return { status: 'warn', summary: `no kernel config and no \`ip rule\` answer: cannot tell whether ${POLICY_ROUTING_OPTION} is set`, evidence: [{ source: 'kernel config', value: 'not found' }] };
     if (f.rules.ok) return { status: 'pass', summary: `fib rules readable (${f.rules.count} rules; no kernel config to read)`, evidence };
     return { status: 'fail', summary: `\`ip rule\` failed (${f.rules.error}) and no kernel config says whether ${POLICY_ROUTING_OPTION} is set`, evidence };
   },

@@ -22,7 +22,7 @@ export interface ClassSupport {
 export function classProblems(s: ClassSupport): string[] {
   const out: string[] = [];
   if (s.policy.option === 'n') out.push('policy routing (CONFIG_IP_MULTIPLE_TABLES is not set)');
-  else if (s.policy.option === undefined && !s.policy.rules.ok) out.push(`policy routing (\`ip rule\` failed: ${s.policy.rules.error})`);
+  else if (s.policy.option === undefined && s.policy.rules && !s.policy.rules.ok) out.push(`policy routing (\`ip rule\` failed: ${s.policy.rules.error})`);
   if (!s.iptables.present) out.push('iptables-legacy (apt-get install iptables)');
   const missing = (ms: readonly ModuleFacts[]): string[] => ms.filter((m) => m.state === 'missing').map((m) => `module ${m.module} (${m.reason})`);
   out.push(...missing(s.netfilter));

@@ -19,24 +19,27 @@ export interface PolicyRoutingFacts {
   /** CONFIG_IP_MULTIPLE_TABLES as the config says (`y`, `n`), undefined without a config. */
   readonly option: string | undefined;
   readonly configSource: string | undefined;
-  /** `ip rule`'s outcome: its rule lines, or why it failed. */
-  readonly rules: { readonly ok: true; readonly count: number } | { readonly ok: false; readonly error: string };
+  /** `ip rule`'s outcome where no kernel config could be read: its rule count, or why it failed. */
+  readonly rules?: { readonly ok: true; readonly count: number } | { readonly ok: false; readonly error: string };
   readonly rulesSource: string;
 }
 
 export function policyRouting(ctx: ProbeContext): Promise<Asked<PolicyRoutingFacts>> {
   if (!ctx.options.classes) return Promise.resolve({ asked: false });
   return ctx.once('class.policy_routing', async () => {
-    const [config, r] = await Promise.all([kernelConfig(ctx), ctx.exec(RULES_QUERY.file, RULES_QUERY.args, { timeoutMs: 3_000 })]);
-    const lines = r.stdout.split('\n').filter((l) => /^\d+:/.test(l));
-    const rules = r.failed
-      ? { ok: false as const, error: (r.stderr.trim() || r.spawnError || (r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`)).split('\n')[0]! }
-      : { ok: true as const, count: lines.length };
+    // The config decides where it can be read; `ip rule` (a process) only where it cannot.
+    const config = await kernelConfig(ctx);
+    const r = config.source ? undefined : await ctx.exec(RULES_QUERY.file, RULES_QUERY.args, { timeoutMs: 3_000 });
+    const rules = !r
+      ? undefined
+      : r.failed
+        ? { ok: false as const, error: (r.stderr.trim() || r.spawnError || (r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`)).split('\n')[0]! }
+        : { ok: true as const, count: r.stdout.split('\n').filter((l) => /^\d+:/.test(l)).length };
     return {
       asked: true as const,
       option: config.source ? (config.options.get(POLICY_ROUTING_OPTION) ?? 'n') : undefined,
       configSource: config.source,
-      rules, rulesSource: [RULES_QUERY.file, ...RULES_QUERY.args].join(' '),
+      ...(rules ? { rules } : {}), rulesSource: [RULES_QUERY.file, ...RULES_QUERY.args].join(' '),
     };
   });
 }
