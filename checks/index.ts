@@ -1,5 +1,9 @@
 import type { CheckDefinition } from '../src/core/check.js';
 import bootPersistence from './boot.persistence.js';
+import classIptables from './class.iptables.js';
+import classNetfilter from './class.netfilter.js';
+import classPolicyRouting from './class.policy_routing.js';
+import classTc from './class.tc.js';
 import hostPrivileges from './host.privileges.js';
 import kernelIpGre from './kernel.ip_gre.js';
 import kernelMplsGso from './kernel.mpls_gso.js';
@@ -26,4 +30,8 @@ export const CHECKS: readonly CheckDefinition<any>[] = [
   toolTcpdump,
   hostPrivileges,
   bootPersistence,
+  classPolicyRouting,
+  classIptables,
+  classNetfilter,
+  classTc,
 ];

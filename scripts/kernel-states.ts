@@ -15,6 +15,8 @@ export interface KernelState {
   readonly kernelConfig?: string;
   readonly iface: string;
   readonly labels: readonly number[];
+  /** check --classes: the class.* checks read and judge. */
+  readonly classes?: boolean;
 }
 
 const inA = (...argv: string[]): string[] => ['ip', 'netns', 'exec', 'A', ...argv];
@@ -68,6 +70,32 @@ export const KERNEL_STATES: readonly KernelState[] = [
     description: 'the seed setup in namespace A, then net.mpls.conf.foo4.input=0 and platform_labels=100',
     setup: [...SEED_SETUP, inA('sysctl', '-w', 'net.mpls.conf.foo4.input=0'), inA('sysctl', '-w', 'net.mpls.platform_labels=100')],
     netns: 'A', iface: 'foo4', labels: [100, 101],
+  },
+];
+
+/** The modules a class with `tc:` adds to what `up` loads for classes (the netfilter ones). */
+const CLASS_MODULES = ['iptable_mangle', 'xt_dscp', 'xt_mark', 'xt_u32', 'xt_DSCP', 'sch_ingress', 'cls_flower', 'act_mpls'];
+
+/**
+ * States `check --classes` is recorded in, after KERNEL_STATES in the same boot: the fresh and
+ * hidden ones need the class modules unloaded, and no KERNEL_STATES entry loads them.
+ */
+export const CLASS_STATES: readonly KernelState[] = [
+  {
+    name: 'uml-classes-fresh',
+    description: 'user-mode Linux 6.1 freshly booted, check --classes: the class modules loadable, none loaded',
+    setup: [], iface: 'foo4', labels: [100, 101], classes: true,
+  },
+  {
+    name: 'uml-classes-hidden-modules',
+    description: 'user-mode Linux 6.1 with its module folder hidden, check --classes: config says m, class module files absent',
+    setup: [['mount', '-t', 'tmpfs', 'tmpfs', '/usr/lib/uml/modules']],
+    kernelConfig: UML_CONFIG, iface: 'foo4', labels: [100, 101], classes: true,
+  },
+  {
+    name: 'uml-classes-loaded',
+    description: 'the seed setup in namespace A and every class module loaded, check --classes in A',
+    setup: [...SEED_SETUP, ['modprobe', '-a', ...CLASS_MODULES]], netns: 'A', iface: 'foo4', labels: [100, 101], classes: true,
   },
 ];
 

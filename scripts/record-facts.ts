@@ -7,7 +7,8 @@
  * (test/fixtures/tunnel-state/NAME.json): two namespaces on this machine joined by a veth
  * underlay where up never ran, and namespace A of user-mode Linux in each TUNNEL_STATES entry.
  *
- *   npm run build && node dist/scripts/record-facts.js [--only NAME] [--tunnel-state]
+ *   npm run build && node dist/scripts/record-facts.js [--only NAME[,NAME]] [--tunnel-state]
+ *     (host-classes, uml-classes-fresh and uml-classes-loaded are check --classes)
  *   node dist/scripts/record-facts.js --here NAME [--netns NS] [--description TEXT] [--out DIR]
  *     records the machine it runs on as it is (the booted Debian guest of the boot test runs it)
  */
@@ -19,7 +20,7 @@ import { LocalHost } from '../src/host/local.js';
 import { NetnsHost } from '../src/host/netns.js';
 import { RecordingHost, type Recording } from '../src/host/replay.js';
 import { ensureUmlKernel, runInUml } from '../src/host/uml.js';
-import { enterState, KERNEL_STATES, leaveState, SEED_SETUP, type KernelState } from './kernel-states.js';
+import { CLASS_STATES, enterState, KERNEL_STATES, leaveState, SEED_SETUP, type KernelState } from './kernel-states.js';
 import { parseTopology } from '../src/core/topology.js';
 import { createLabNetwork } from '../src/engine/underlay.js';
 import { readTunnelPresence } from '../src/engine/tunnel-presence.js';
@@ -120,7 +121,7 @@ async function mainTunnelState(only: string | undefined): Promise<void> {
 const transportFailure = (rec: Recording): boolean => Object.values(rec.files).some((f) => 'error' in f && /^netns .*: /.test(f.error));
 
 /** Runs check through a RecordingHost and returns what it saw; a recording whose namespace read failed is taken again (3 tries). */
-export async function recordOne(name: string, description: string, opts: { netns?: string; iface: string; labels: readonly number[]; kernelConfig?: string }): Promise<Recording> {
+export async function recordOne(name: string, description: string, opts: RecordOptions): Promise<Recording> {
   for (let attempt = 1; ; attempt++) {
     const rec = await recordOnce(name, description, opts);
     if (!transportFailure(rec)) return rec;
@@ -129,11 +130,14 @@ export async function recordOne(name: string, description: string, opts: { netns
   }
 }
 
-async function recordOnce(name: string, description: string, opts: { netns?: string; iface: string; labels: readonly number[]; kernelConfig?: string }): Promise<Recording> {
+interface RecordOptions { netns?: string; iface: string; labels: readonly number[]; kernelConfig?: string; classes?: boolean }
+
+async function recordOnce(name: string, description: string, opts: RecordOptions): Promise<Recording> {
   const host = new RecordingHost(opts.netns ? new NetnsHost(opts.netns) : new LocalHost());
   const report = await checkCommand({
     host, iface: opts.iface, labels: opts.labels, ignore: [], failOn: 'fail',
     ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}),
+    ...(opts.classes ? { classes: true } : {}),
   });
   const tool = (id: string): string | undefined => report.checks.find((c) => c.id === id)?.summary.split(':')[0];
   return {
@@ -144,7 +148,7 @@ async function recordOnce(name: string, description: string, opts: { netns?: str
       ...(tool('tool.tcpdump') ? { tcpdump: tool('tool.tcpdump')! } : {}),
       at: new Date().toISOString().slice(0, 10),
       by: 'scripts/record-facts.ts',
-      options: { iface: opts.iface, labels: [...opts.labels], target: host.name, ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}) },
+      options: { iface: opts.iface, labels: [...opts.labels], target: host.name, ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}), ...(opts.classes ? { classes: true } : {}) },
     },
     files: host.files,
     commands: host.commands,
@@ -154,8 +158,8 @@ async function recordOnce(name: string, description: string, opts: { netns?: str
 /** Guest side: walks every state in one boot and returns the recordings. */
 export async function recordStatesInGuest(input: { only?: string }): Promise<Record<string, Recording>> {
   const out: Record<string, Recording> = {};
-  for (const state of KERNEL_STATES) {
-    if (input.only && input.only !== state.name) continue;
+  for (const state of [...KERNEL_STATES, ...CLASS_STATES]) {
+    if (input.only && !input.only.split(',').includes(state.name)) continue;
     await enterState(state);
     out[state.name] = await recordOne(state.name, state.description, stateOptions(state));
     await leaveState(state);
@@ -163,8 +167,9 @@ export async function recordStatesInGuest(input: { only?: string }): Promise<Rec
   return out;
 }
 
-export const stateOptions = (s: KernelState): { netns?: string; iface: string; labels: readonly number[]; kernelConfig?: string } => ({
+export const stateOptions = (s: KernelState): RecordOptions => ({
   iface: s.iface, labels: s.labels,
+  ...(s.classes ? { classes: true } : {}),
   ...(s.netns ? { netns: s.netns } : {}),
   ...(s.kernelConfig ? { kernelConfig: s.kernelConfig } : {}),
 });
@@ -186,12 +191,14 @@ async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   if (process.argv.includes('--tunnel-state')) return mainTunnelState(only);
   await mkdir(OUT, { recursive: true });
-  if (!only || only === 'host') {
-    const rec = await recordOne('host', 'this machine\'s own kernel, as found', { iface: 'foo4', labels: [100, 101] });
-    await writeFile(join(OUT, 'host.json'), JSON.stringify(rec, null, 1) + '\n');
-    console.log(`host.json (${rec.recorded.kernel})`);
+  const hostOnly = only?.split(',').every((n) => n === 'host' || n === 'host-classes');
+  for (const [name, description, classes] of [['host', 'this machine\'s own kernel, as found', false], ['host-classes', 'this machine\'s own kernel, as found, check --classes', true]] as const) {
+    if (only && !only.split(',').includes(name)) continue;
+    const rec = await recordOne(name, description, { iface: 'foo4', labels: [100, 101], ...(classes ? { classes } : {}) });
+    await writeFile(join(OUT, `${name}.json`), JSON.stringify(rec, null, 1) + '\n');
+    console.log(`${name}.json (${rec.recorded.kernel})`);
   }
-  if (only === 'host') return;
+  if (hostOnly) return;
   await ensureUmlKernel((m) => console.log(m));
   const r = await runInUml({
     job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'recordStatesInGuest', input: only ? { only } : {} },

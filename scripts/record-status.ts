@@ -5,7 +5,10 @@
  * status ran per host (with a fixed frame nonce, so the reads replay) and the report status made
  * in the guest. Unit tests replay them (test/commands/status.test.ts).
  *
- *   npm run build && node dist/scripts/record-status.js
+ * With --classes it records instead the seed with a traffic class each way (A's with `tc:`):
+ * right after up, then with A's policy rule and B's pop of A's class label deleted.
+ *
+ *   npm run build && node dist/scripts/record-status.js [--classes]
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,15 +54,21 @@ async function must(argv: string[]): Promise<void> {
   if (r.failed) throw new Error(`${argv.join(' ')}: ${r.stderr.trim() || r.spawnError || r.exitCode}`);
 }
 
+/** The seed with a class each way, as examples/classes.yaml, A's setting the traffic-class bits too. */
+export const CLASSES = SEED
+  .replace('label: 100 }', 'label: 100, classes: [ { name: voice, dscp: 46, label: 200, tc: 5 } ] }')
+  .replace('label: 101 }', 'label: 101, classes: [ { name: voice, dscp: 46, label: 201 } ] }');
+
 /** Guest side: up, then each state in turn; returns the fixtures by name. */
-export async function recordStatusInGuest(): Promise<Record<string, StatusFixture>> {
+export async function recordStatusInGuest(input: { classes?: boolean } = {}): Promise<Record<string, StatusFixture>> {
   const dir = await mkdtemp(join(tmpdir(), 'mplsgre-rs-'));
   const stateDir = join(dir, 'state');
   process.env.MPLSGRE_STATE_DIR = stateDir;
   await must(['modprobe', 'ipv6']);
-  const net = await createLabNetwork(parseTopology(SEED));
+  const source = input.classes ? CLASSES : SEED;
+  const net = await createLabNetwork(parseTopology(source));
   const [nsA, nsB] = [...net.namespaces.values()] as [string, string];
-  const topology = SEED.replace(/target: local/, `target: netns:${nsA}`).replace(/target: local/, `target: netns:${nsB}`);
+  const topology = source.replace(/target: local/, `target: netns:${nsA}`).replace(/target: local/, `target: netns:${nsB}`);
   const file = join(dir, 'seed.yaml');
   await writeFile(file, topology);
   const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim();
@@ -88,7 +97,15 @@ export async function recordStatusInGuest(): Promise<Record<string, StatusFixtur
   };
   try {
     const up = await upCommand({ file, store });
-    if (!up.ok) throw new Error(`up failed: ${up.failure?.message}`);
+    if (!up.ok) throw new Error(`up failed: ${up.failure?.message} ${up.failure?.stderr ?? ''}`);
+    if (input.classes) {
+      await record('status-classes-up', 'the seed with a voice class each way (A\'s with tc: 5) set up by mplsgre up in two namespaces, nothing changed since');
+      await must(['ip', '-n', nsA, 'rule', 'del', 'fwmark', '200', 'lookup', '200']);
+      await must(['ip', '-n', nsB, '-f', 'mpls', 'route', 'del', '200']);
+      await record('status-classes-drift', 'after up: the policy rule fwmark 200 lookup 200 deleted on A, the label route 200 (A\'s class label) deleted on B');
+      await downCommand({ file, store });
+      return out;
+    }
     await record('status-up', 'the seed set up by mplsgre up in two namespaces, nothing changed since');
     await must(['ip', '-n', nsA, '-f', 'mpls', 'route', 'del', '101']);
     await must(['ip', 'netns', 'exec', nsB, 'sysctl', '-qw', 'net.mpls.conf.foo4.input=0']);
@@ -114,7 +131,7 @@ async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   await ensureUmlKernel((m) => console.log(m));
   const r = await runInUml({
-    job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'recordStatusInGuest', input: {} },
+    job: { kind: 'module', module: fileURLToPath(import.meta.url), export: 'recordStatusInGuest', input: { classes: process.argv.includes('--classes') } },
     timeoutMs: 600_000,
   });
   const out = r.output as { ok: boolean; value?: Record<string, StatusFixture>; error?: { message: string } } | undefined;

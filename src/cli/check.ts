@@ -18,7 +18,7 @@ export const check: CliCommand = {
   name: 'check',
   summary: 'read-only preflight: can this host carry MPLS over GRE, and if not, why',
   usage: `mplsgre check [--iface IF] [--labels L,L] [--netns NAME | --ssh [user@]host[:port]] [--kernel-config PATH]
-              [--format table|json|md|html|junit|prom] [--json] [--out FILE] [--report] [--fail-on fail|warn] [--ignore ID,...]`,
+              [--format table|json|md|html|junit|prom] [--json] [--out FILE] [--report] [--fail-on fail|warn] [--ignore ID,...] [--classes]`,
   formats: ['table', 'md', 'html', 'junit', 'prom'],
   options: {
     ...COMMON_OPTIONS,
@@ -30,6 +30,7 @@ export const check: CliCommand = {
     report: { type: 'boolean' },
     'fail-on': { type: 'string' },
     ignore: { type: 'string' },
+    classes: { type: 'boolean' },
   },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError('arguments', `check takes no arguments (got ${positionals.map((p) => JSON.stringify(p)).join(' ')}); options start with --`);
@@ -45,6 +46,7 @@ export const check: CliCommand = {
     const host = await hostFromOptions({ netns, ssh: str(values.ssh), probe: 'connect' });
     const report = await checkCommand({
       host, labels, ignore, failOn,
+      ...(values.classes ? { classes: true } : {}),
       ...(iface ? { iface } : {}),
       ...(kernelConfig ? { kernelConfig } : {}),
     });

@@ -20,7 +20,7 @@ export const fleet: CliCommand = {
   name: 'fleet',
   summary: 'check many hosts over ssh at once: a hosts x checks table',
   usage: `mplsgre fleet INVENTORY [--concurrency N] [--timeout S] [--iface IF] [--labels L,L] [--ssh-config FILE]
-              [--fail-on fail|warn] [--report] [--format table|json|md|html|junit|prom|ndjson] [--json] [--out FILE]
+              [--fail-on fail|warn] [--classes] [--report] [--format table|json|md|html|junit|prom|ndjson] [--json] [--out FILE]
   INVENTORY: YAML (hosts: [{target: ssh:[user@]host[:port], iface?, labels?}]) or one
   ssh:[user@]host[:port] or [user@]host[:port] per line (# comments).
   Output: table, md, html, junit, prom and json are written when every host is done (failing hosts
@@ -38,6 +38,7 @@ export const fleet: CliCommand = {
     'ssh-config': { type: 'string' },
     'fail-on': { type: 'string' },
     report: { type: 'boolean' },
+    classes: { type: 'boolean' },
   },
   async run(values, positionals, ctx) {
     const [file, ...extra] = positionals;
@@ -58,6 +59,7 @@ export const fleet: CliCommand = {
     const result = await fleetCommand({
       entries, concurrency, timeoutMs: timeoutS * 1000, labels, failOn,
       ...(iface ? { iface } : {}),
+      ...(values.classes ? { classes: true } : {}),
       ssh,
       onHost: async (host, done, total) => {
         if (ctx.stderrIsTTY) ctx.log(`[${done}/${total}] ${host.target}: ${status(host)}`);

@@ -15,6 +15,8 @@ export interface CheckCommandOptions {
   readonly kernelConfig?: string;
   readonly ignore: readonly string[];
   readonly failOn: 'fail' | 'warn';
+  /** Traffic classes will be used here: the class.* checks read and judge (else they skip, reading nothing). */
+  readonly classes?: boolean;
   /** The target as the state records name it; default: the host's name (`local`, `netns:NAME`). */
   readonly target?: string;
 }
@@ -26,7 +28,7 @@ export interface CheckReport {
   readonly kernel: string | undefined;
   readonly startedAt: string;
   readonly durationMs: number;
-  readonly options: { iface?: string; labels: readonly number[]; kernelConfig?: string; ignore: readonly string[]; failOn: 'fail' | 'warn' };
+  readonly options: { iface?: string; labels: readonly number[]; kernelConfig?: string; ignore: readonly string[]; failOn: 'fail' | 'warn'; classes?: boolean };
   readonly checks: readonly CheckResult[];
   readonly tally: Tally;
   readonly ready: boolean;
@@ -47,6 +49,7 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<CheckRepo
   const probeOptions = {
     labels: opts.labels,
     target: opts.target ?? opts.host.name,
+    ...(opts.classes ? { classes: true } : {}),
     ...(opts.iface ? { iface: opts.iface } : {}),
     ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}),
   };
@@ -70,6 +73,7 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<CheckRepo
     durationMs: Math.round(now() - started),
     options: {
       labels: opts.labels, ignore: opts.ignore, failOn: opts.failOn,
+      ...(opts.classes ? { classes: true } : {}),
       ...(opts.iface ? { iface: opts.iface } : {}),
       ...(opts.kernelConfig ? { kernelConfig: opts.kernelConfig } : {}),
     },

@@ -50,6 +50,8 @@ export interface FleetOptions {
   readonly iface?: string;
   readonly labels: readonly number[];
   readonly failOn: 'fail' | 'warn';
+  /** Every host will carry traffic classes: `check --classes` on each. */
+  readonly classes?: boolean;
   readonly ssh?: SshExtras;
   /** How a host is reached; ssh (with `ssh`) by default. Tests and benches pass recorded hosts. */
   readonly connect?: Connector;
@@ -199,7 +201,7 @@ async function checkOne(entry: InventoryEntry, opts: FleetOptions): Promise<Flee
     const opened = await connection.open();
     if ('error' in opened) return unreachable(opened.error);
     const iface = entry.iface ?? opts.iface;
-    const report = await checkCommand({ host: opened.host, labels: entry.labels ?? opts.labels, ignore: [], failOn: opts.failOn, ...(iface ? { iface } : {}) });
+    const report = await checkCommand({ host: opened.host, labels: entry.labels ?? opts.labels, ignore: [], failOn: opts.failOn, ...(iface ? { iface } : {}), ...(opts.classes ? { classes: true } : {}) });
     return { ...report, target, reachable: true, durationMs: took() };
   };
   const timeout = new Promise<FleetHost>((resolve) => {

@@ -1,6 +1,7 @@
 import { applyPlan, type ApplyResult, type StepReport } from '../engine/apply.js';
 import { dryRunPlan, type DryRunResult } from '../engine/dry-run.js';
 import { type StateStore, stateStoreFor } from '../engine/state.js';
+import { requireClassSupport } from './class-preflight.js';
 import { diagnoseCommand, type DiagnoseReport } from './diagnose.js';
 import { bind, hostsByTarget, type SshOptions } from './tunnel.js';
 
@@ -10,6 +11,8 @@ export type UpResult = ApplyResult & { readonly diagnosis?: DiagnoseReport };
 /** `mplsgre up FILE`: configures both ends; transactional and idempotent. */
 export async function upCommand(opts: { file: string; store?: StateStore; onStep?: (r: StepReport) => void; ssh?: SshOptions; signal?: AbortSignal; host?: string }): Promise<UpResult> {
   const b = await bind(opts.file, { command: 'up' }, opts.ssh, opts.host);
+  // Like the capabilities: what the classes need and the host cannot give refuses before any change (exit 3).
+  await requireClassSupport(b.topology, b.hosts);
   const r = await applyPlan(b.plan, b.hosts, opts.store ?? stateStoreFor(hostsByTarget(b)), { ...(opts.onStep ? { onStep: opts.onStep } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   if (r.ok || !r.failure || opts.signal?.aborted) return r;
   // Diagnosed after the rollback, on the host where the step failed, as the user would.

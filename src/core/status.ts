@@ -1,8 +1,9 @@
 import type { HostPlan, Step } from './plan-types.js';
+import { classExpectation, type ClassFacts } from './status-classes.js';
 import type { HostSpec, Topology } from './topology.js';
 
 /** What `status` compares: the objects `up` makes on a host (modules are kernel-wide and left out). */
-export type ObjectKind = 'tunnel' | 'address' | 'link' | 'route' | 'label-route' | 'sysctl';
+export type ObjectKind = 'tunnel' | 'address' | 'link' | 'route' | 'label-route' | 'sysctl' | 'firewall' | 'rule' | 'qdisc' | 'filter';
 
 /** `in effect`: as `up` left it; `missing`: gone; `changed`: there, with another value (`found`). */
 export type ObjectState = 'in effect' | 'missing' | 'changed';
@@ -20,6 +21,8 @@ export interface StatusObject {
   readonly found?: string;
   /** Set when the record says what the value was before `up` (sysctls it changed). */
   readonly before?: string;
+  /** The traffic class the object is for (its mark rule, policy rule, table route, outer DSCP, tc, the peer's label route). */
+  readonly class?: string;
 }
 
 /** One record step as `up` saved it (src/engine/state.ts AppliedStep). */
@@ -38,6 +41,8 @@ export interface TunnelFacts {
   readonly overlayRoutes: readonly string[];
   /** By sysctl key; null when the key does not exist. */
   readonly sysctls: Readonly<Record<string, string | null>>;
+  /** The objects of the host's own traffic classes; read only where it has classes. */
+  readonly classes?: ClassFacts;
 }
 
 export interface LinkFact {
@@ -65,6 +70,8 @@ export interface StatusReadSpec {
   readonly family: '-4' | '-6';
   readonly prefix: string;
   readonly sysctls: readonly string[];
+  /** Where the host has classes: their tables, and the tunnel whose qdiscs and filters to read (a class sets `tc:`). */
+  readonly classes?: { readonly tables: readonly number[]; readonly tcDev?: string };
 }
 
 interface Expectation {
@@ -72,6 +79,7 @@ interface Expectation {
   readonly kind: ObjectKind;
   readonly object: string;
   readonly expected: string;
+  readonly class?: string;
   judge(f: TunnelFacts): { state: ObjectState; found?: string };
 }
 
@@ -102,6 +110,11 @@ function expectationOf(t: Topology, h: HostSpec, peer: HostSpec, step: Step): Ex
       },
     };
   }
+  const cls = classExpectation(t, h, peer, step);
+  if (cls) return { ...base, kind: cls.kind, object: cls.object, expected: cls.expected, class: cls.class, judge: (f) => cls.judge(f.classes) };
+  const popped = /^mpls-route\.pop\.(.+)$/.exec(what)?.[1];
+  const theirs = popped === undefined ? undefined : peer.classes?.find((c) => c.name === popped);
+  if (theirs) return { ...base, ...labelRoute(theirs.label), class: theirs.name };
   switch (what) {
     case 'link.add': {
       const kind = t.tunnel.mode;
@@ -145,21 +158,24 @@ function expectationOf(t: Topology, h: HostSpec, peer: HostSpec, step: Step): Ex
         },
       };
     }
-    case 'mpls-route.pop': {
-      const label = peer.label;
-      return {
-        ...base, kind: 'label-route', object: String(label), expected: 'dev lo',
-        judge: (f) => {
-          if (!Array.isArray(f.mplsRoutes)) return missing;
-          const routes = (f.mplsRoutes as readonly MplsRouteFact[]).filter((r) => r.label === label);
-          if (routes.length === 0) return missing;
-          return routes.some((r) => r.dev === 'lo' && r.via === undefined) ? inEffect : changed(routes[0]!.text);
-        },
-      };
-    }
+    case 'mpls-route.pop':
+      return { ...base, ...labelRoute(peer.label) };
     default:
       return undefined;
   }
+}
+
+/** A label route `up` added to pop `label` and deliver locally. */
+function labelRoute(label: number): Omit<Expectation, 'step'> {
+  return {
+    kind: 'label-route', object: String(label), expected: 'dev lo',
+    judge: (f) => {
+      if (!Array.isArray(f.mplsRoutes)) return missing;
+      const routes = (f.mplsRoutes as readonly MplsRouteFact[]).filter((r) => r.label === label);
+      if (routes.length === 0) return missing;
+      return routes.some((r) => r.dev === 'lo' && r.via === undefined) ? inEffect : changed(routes[0]!.text);
+    },
+  };
 }
 
 /** Labels pushed by `encap mpls A/B` in one `ip route` line. */
@@ -178,10 +194,12 @@ const routeBody = (line: string, prefix: string): string => {
 
 /** What one host's read needs, from its plan. */
 export function readSpecOf(t: Topology, hp: HostPlan): StatusReadSpec {
+  const classes = t.hosts.find((h) => h.name === hp.name)?.classes ?? [];
   return {
     family: t.tunnel.overlay.includes(':') ? '-6' : '-4',
     prefix: t.tunnel.overlay,
     sysctls: hp.steps.flatMap((s) => (s.do.kind === 'sysctl-write' ? [s.do.key] : [])),
+    ...(classes.length ? { classes: { tables: classes.map((c) => c.table), ...(classes.some((c) => c.tc !== undefined) ? { tcDev: t.tunnel.name } : {}) } } : {}),
   };
 }
 
@@ -214,6 +232,7 @@ export function compareHost(t: Topology, hp: HostPlan, steps: readonly RecordedS
     const verdict = e.judge(facts);
     objects.push({
       step: e.step, kind: e.kind, object: e.object, expected: e.expected, state: verdict.state,
+      ...(e.class === undefined ? {} : { class: e.class }),
       ...(verdict.found === undefined ? {} : { found: verdict.found }),
       ...(rec.outcome === 'changed' && rec.previous !== undefined ? { before: rec.previous } : {}),
     });

@@ -12,7 +12,7 @@ export interface Recording {
     readonly tcpdump?: string;
     readonly at: string;
     readonly by: string;
-    readonly options: { iface?: string; labels: number[]; kernelConfig?: string; target?: string };
+    readonly options: { iface?: string; labels: number[]; kernelConfig?: string; target?: string; classes?: boolean };
   };
   readonly files: Record<string, { text: string } | { base64: string } | { error: string }>;
   readonly commands: Record<string, { exitCode: number | null; stdout: string; stderr: string; spawnError?: string }>;

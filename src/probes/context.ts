@@ -7,6 +7,8 @@ export interface ProbeOptions {
   readonly labels: readonly number[];
   /** A kernel config file that overrides the ones the kernel publishes (`--kernel-config`). */
   readonly kernelConfig?: string;
+  /** Traffic classes are wanted here (`--classes`): their checks read and judge; else they skip without a read. */
+  readonly classes?: boolean;
   /** The target as the state records name it (`local`, `netns:NAME`); default: the host's name. */
   readonly target?: string;
 }

@@ -25,6 +25,21 @@ export const MODULE_OPTIONS: Readonly<Record<string, string>> = {
   ip_gre: 'CONFIG_NET_IPGRE',
 };
 
+/**
+ * The modules traffic classes use (what `up` loads for them, src/core/plan-classes.ts, and the tc
+ * pieces of a class with `tc:`) and their config options; checked only when asked (`check --classes`).
+ */
+export const CLASS_MODULE_OPTIONS: Readonly<Record<string, string>> = {
+  iptable_mangle: 'CONFIG_IP_NF_MANGLE',
+  xt_dscp: 'CONFIG_NETFILTER_XT_MATCH_DSCP',
+  xt_mark: 'CONFIG_NETFILTER_XT_MARK',
+  xt_u32: 'CONFIG_NETFILTER_XT_MATCH_U32',
+  xt_DSCP: 'CONFIG_NETFILTER_XT_TARGET_DSCP',
+  sch_ingress: 'CONFIG_NET_SCH_INGRESS',
+  cls_flower: 'CONFIG_NET_CLS_FLOWER',
+  act_mpls: 'CONFIG_NET_ACT_MPLS',
+};
+
 const norm = (name: string): string => name.replace(/-/g, '_');
 
 /** Parses /proc/modules into module name -> state ("Live", "Loading", "Unloading"). */
@@ -91,7 +106,7 @@ export function packageHint(release: string | undefined, osRelease: string | und
 
 export function moduleFacts(ctx: ProbeContext, module: string): Promise<ModuleFacts> {
   return ctx.once(`module.${module}`, async () => {
-    const configOption = MODULE_OPTIONS[module] ?? `CONFIG_${module.toUpperCase()}`;
+    const configOption = MODULE_OPTIONS[module] ?? CLASS_MODULE_OPTIONS[module] ?? `CONFIG_${module.toUpperCase()}`;
     const [src, config, initstate, osRelease] = await Promise.all([
       sources(ctx),
       kernelConfig(ctx),

@@ -2,9 +2,10 @@ import { RELEASE_TOKEN, type ReadPlan } from '../host/host.js';
 import type { ProbeOptions } from './context.js';
 import { MODULE_LISTS, SYSCTL_FILES } from './boot.js';
 import { configCandidates } from './kernel.js';
-import { initstateFile, MODULE_OPTIONS, moduleIndex } from './modules.js';
+import { CLASS_MODULE_OPTIONS, initstateFile, MODULE_OPTIONS, moduleIndex } from './modules.js';
+import { RULES_QUERY } from './class-needs.js';
 import { INTERFACE_FILES, sysctlFile } from './sysctl.js';
-import { TOOL_TIMEOUT_MS, VERSION_QUERIES } from './tools.js';
+import { CLASS_VERSION_QUERIES, TOOL_TIMEOUT_MS, VERSION_QUERIES } from './tools.js';
 
 /** Where `check` reads the examined host's name. */
 export const HOSTNAME_FILE = '/proc/sys/kernel/hostname';
@@ -17,7 +18,9 @@ export const HOSTNAME_FILE = '/proc/sys/kernel/hostname';
  * on a primed context and counts what reaches the host).
  */
 export function checkReadPlan(options: ProbeOptions): ReadPlan {
-  const modules = Object.keys(MODULE_OPTIONS);
+  // The class checks read only when asked (--classes): their modules, tools and `ip rule`.
+  const modules = [...Object.keys(MODULE_OPTIONS), ...(options.classes ? Object.keys(CLASS_MODULE_OPTIONS) : [])];
+  const queries = { ...VERSION_QUERIES, ...(options.classes ? CLASS_VERSION_QUERIES : {}) };
   const iface = options.iface;
   return {
     files: [
@@ -32,7 +35,10 @@ export function checkReadPlan(options: ProbeOptions): ReadPlan {
       // /proc/net/dev, so they are one more read (and what install wrote, one more where a tunnel is recorded)
       '/proc/net/dev', ...SYSCTL_FILES, ...MODULE_LISTS,
     ],
-    commands: Object.entries(VERSION_QUERIES).map(([file, args]) => ({ file, args: [args[0]] as [string], timeoutMs: TOOL_TIMEOUT_MS })),
+    commands: [
+      ...Object.entries(queries).map(([file, args]) => ({ file, args: [args[0]] as [string], timeoutMs: TOOL_TIMEOUT_MS })),
+      ...(options.classes ? [{ file: RULES_QUERY.file, args: RULES_QUERY.args, timeoutMs: TOOL_TIMEOUT_MS }] : []),
+    ],
     modules,
   };
 }

@@ -53,6 +53,16 @@ async function tool(ctx: ProbeContext, name: string, args: string[], parse: (s: 
 /** The version queries `check` runs: each prints what its binary is, nothing about the host's state. */
 export const VERSION_QUERIES = { ip: ['-V'], tcpdump: ['--version'] } as const;
 
+/**
+ * The version queries of the tools traffic classes use, asked only with `check --classes`:
+ * `iptables-legacy --version` prints "iptables v1.8.9 (legacy)", `tc -V` "tc utility, iproute2-6.1.0, ...".
+ */
+export const CLASS_VERSION_QUERIES = { 'iptables-legacy': ['--version'], tc: ['-V'] } as const;
+
+export const iptablesLegacy = (ctx: ProbeContext): Promise<ToolFacts> =>
+  ctx.once('tool.iptables-legacy', () => tool(ctx, 'iptables-legacy', [...CLASS_VERSION_QUERIES['iptables-legacy']], (s) => /\bv([0-9][0-9.]*[0-9])/.exec(s)?.[1]));
+export const tc = (ctx: ProbeContext): Promise<ToolFacts> => ctx.once('tool.tc', () => tool(ctx, 'tc', [...CLASS_VERSION_QUERIES.tc], parseIproute2Version));
+
 export const iproute2 = (ctx: ProbeContext): Promise<ToolFacts> => ctx.once('tool.ip', () => tool(ctx, 'ip', [...VERSION_QUERIES.ip], parseIproute2Version));
 export const tcpdump = (ctx: ProbeContext): Promise<ToolFacts> => ctx.once('tool.tcpdump', () => tool(ctx, 'tcpdump', [...VERSION_QUERIES.tcpdump], parseTcpdumpVersion));
 

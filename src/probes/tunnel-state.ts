@@ -1,4 +1,5 @@
 import type { LinkFact, MplsRouteFact, StatusReadSpec, TunnelFacts } from '../core/status.js';
+import type { ClassFacts, ReadPart } from '../core/status-classes.js';
 import { sysctlProcPath } from '../core/sysctl-key.js';
 import { splitFrames } from '../host/frames.js';
 import type { Host } from '../host/host.js';
@@ -20,6 +21,26 @@ export const STATUS_READ_SCRIPT =
   'h route; ip "$fam" route show exact "$pfx" 2>&1; e $?; ' +
   'h sysctls; for f do if [ ! -r "$f" ]; then if [ -e "$f" ]; then echo "EACCES $f"; else echo "ENOENT $f"; fi; fi; done; ' +
   '[ $# -eq 0 ] || grep -s -H "" -- "$@"; e $?; ' +
+  'if [ -n "$rec" ]; then h record; if [ -e "$rec" ]; then cat -- "$rec" 2>&1; e $?; else e 2; fi; fi; exit 0';
+
+/**
+ * STATUS_READ_SCRIPT for a host with traffic classes (the same parts, then): the mangle table,
+ * the policy rules, each class table (`$tbl`: the tables' numbers, from the topology, split on
+ * spaces) and, with `$dev`, the tunnel's qdiscs and egress filters. Two more positional
+ * arguments before the sysctl files.
+ */
+export const STATUS_READ_SCRIPT_CLASSES =
+  'n=$1; fam=$2; pfx=$3; rec=$4; tbl=$5; dev=$6; shift 6; ' +
+  'h() { printf "\\n%s %s\\n" "$n" "$1"; }; e() { printf "\\n%s rc %s\\n" "$n" "$1"; }; ' +
+  'h links; ip -j -d address show 2>&1; e $?; ' +
+  'h mpls; ip -j -f mpls route show 2>&1; e $?; ' +
+  'h route; ip "$fam" route show exact "$pfx" 2>&1; e $?; ' +
+  'h sysctls; for f do if [ ! -r "$f" ]; then if [ -e "$f" ]; then echo "EACCES $f"; else echo "ENOENT $f"; fi; fi; done; ' +
+  '[ $# -eq 0 ] || grep -s -H "" -- "$@"; e $?; ' +
+  'h mangle; iptables-legacy-save -t mangle 2>&1; e $?; ' +
+  'h rules; ip -j rule show 2>&1; e $?; ' +
+  'for t in $tbl; do h "table-$t"; ip "$fam" route show table "$t" 2>&1; e $?; done; ' +
+  'if [ -n "$dev" ]; then h qdisc; tc -j qdisc show dev "$dev" 2>&1; e $?; h filter; tc filter show dev "$dev" egress 2>&1; e $?; fi; ' +
   'if [ -n "$rec" ]; then h record; if [ -e "$rec" ]; then cat -- "$rec" 2>&1; e $?; else e 2; fi; fi; exit 0';
 
 /** Bounds the one read: a host that does not answer in this time is unreadable. */
@@ -122,6 +143,25 @@ export function parseSysctls(body: string, keys: readonly string[], files: reado
   return out;
 }
 
+/** The class parts; the mangle table and the rules must read (a host where they cannot is unreadable), a table or the tc parts may fail (a missing tunnel). */
+function classFacts(part: (name: string) => Section, cls: NonNullable<StatusReadSpec['classes']>): ClassFacts {
+  const must = (name: string, what: string): ReadPart => {
+    const p = part(name);
+    if (p.rc !== 0) throw new Error(`${what} failed: ${p.body.trim() || `exit ${p.rc}`}`);
+    return { rc: 0, out: p.body };
+  };
+  const may = (name: string): ReadPart => {
+    const p = part(name);
+    return { rc: p.rc!, out: p.body };
+  };
+  return {
+    mangle: must('mangle', 'iptables-legacy-save -t mangle'),
+    rules: must('rules', 'ip -j rule show'),
+    tables: Object.fromEntries(cls.tables.map((t) => [String(t), may(`table-${t}`)])),
+    ...(cls.tcDev ? { qdisc: may('qdisc'), filter: may('filter') } : {}),
+  };
+}
+
 export type TunnelRead =
   | { readonly ok: true; readonly facts: TunnelFacts; readonly record?: { readonly text: string } | { readonly absent: true } }
   | { readonly ok: false; readonly error: string };
@@ -134,7 +174,11 @@ export async function readTunnelState(host: Host, spec: StatusReadSpec, opts: { 
   const nonce = opts.nonce ?? `@mplsgre-${process.getBuiltinModule('node:crypto').randomBytes(8).toString('hex')}`;
   const prefix = spec.prefix.startsWith('-') ? '' : spec.prefix;
   const files = spec.sysctls.map(sysctlProcPath);
-  const r = await host.exec('sh', ['-c', STATUS_READ_SCRIPT, 'sh', nonce, spec.family, prefix, opts.recordPath ?? '', ...files], { timeoutMs: STATUS_READ_TIMEOUT_MS });
+  const cls = spec.classes;
+  const rec = opts.recordPath ?? '';
+  const r = cls
+    ? await host.exec('sh', ['-c', STATUS_READ_SCRIPT_CLASSES, 'sh', nonce, spec.family, prefix, rec, cls.tables.join(' '), cls.tcDev ?? '', ...files], { timeoutMs: STATUS_READ_TIMEOUT_MS })
+    : await host.exec('sh', ['-c', STATUS_READ_SCRIPT, 'sh', nonce, spec.family, prefix, rec, ...files], { timeoutMs: STATUS_READ_TIMEOUT_MS });
   if (r.failed) {
     const why = r.timedOut ? `no answer within ${STATUS_READ_TIMEOUT_MS / 1000} s` : r.spawnError ?? (r.stderr.trim().split('\n').filter(Boolean).pop() || `exit ${r.exitCode ?? r.signal}`);
     return { ok: false, error: `${host.name}: ${why}` };
@@ -157,6 +201,7 @@ export async function readTunnelState(host: Host, spec: StatusReadSpec, opts: { 
       mplsRoutes: mpls.rc === 0 ? parseMplsRoutes(mpls.body) : { error: mpls.body.trim() || `exit ${mpls.rc}` },
       overlayRoutes: route.body.split('\n').map((l) => l.trim()).filter(Boolean),
       sysctls,
+      ...(cls ? { classes: classFacts(part, cls) } : {}),
     };
     if (!opts.recordPath) return { ok: true, facts };
     const rec = part('record');

@@ -14,6 +14,8 @@ function foundText(o: StatusObject): string {
 }
 
 const objectName = (o: StatusObject): string => `${o.kind} ${oneLine(o.object)}`;
+/** "class voice; " for a traffic class's object. */
+const classText = (o: StatusObject): string => (o.class === undefined ? '' : `class ${oneLine(o.class)}; `);
 
 function hostLine(h: HostStatus): string {
   const bad = h.objects.filter((o) => o.state !== 'in effect').length;
@@ -68,7 +70,7 @@ export function renderStatusTable(r: StatusReport, style: Style): string {
   const drift = rows.filter((x) => x.o.state !== 'in effect');
   if (drift.length) {
     out.push('', 'Not as up left them:');
-    for (const { h, o } of drift) out.push(`  ${h.host}: ${objectName(o)} ${o.state}${o.state === 'changed' ? ` (expected ${oneLine(o.expected)}, ${foundText(o)})` : ` (expected ${oneLine(o.expected)})`}`);
+    for (const { h, o } of drift) out.push(`  ${h.host}: ${objectName(o)} ${o.state} (${classText(o)}expected ${oneLine(o.expected)}${o.state === 'changed' ? `, ${foundText(o)}` : ''})`);
   }
   out.push('', paint(style, r.ok ? 'green' : 'red', statusVerdict(r)));
   return out.join('\n') + '\n';
@@ -85,7 +87,7 @@ export function renderStatusMarkdown(r: StatusReport): string {
     '| Host | Kind | Object | Expected | State | Found |',
     '| --- | --- | --- | --- | --- | --- |',
     ...r.hosts.flatMap((h) => h.objects.map((o) =>
-      `| ${mdCell(h.host)} | ${o.kind} | \`${mdCell(o.object)}\` | ${mdCell(o.expected)} | ${o.state === 'in effect' ? '✅' : '❌'} ${o.state} | ${mdCell(foundText(o))} |`)),
+      `| ${mdCell(h.host)} | ${o.kind} | \`${mdCell(o.object)}\`${o.class === undefined ? '' : ` (class ${mdCell(o.class)})`} | ${mdCell(o.expected)} | ${o.state === 'in effect' ? '✅' : '❌'} ${o.state} | ${mdCell(foundText(o))} |`)),
     '',
   ];
   return out.join('\n');
@@ -96,7 +98,8 @@ const sample = (name: string, labels: readonly (readonly [string, string])[], va
 
 /**
  * node_exporter textfile format:
- * - `mplsgre_status_object{tunnel,host,kind,object}`: 1 in effect as up left it, 0 missing or changed;
+ * - `mplsgre_status_object{tunnel,host,kind,object[,class]}`: 1 in effect as up left it, 0 missing or changed
+ *   (`class` on a traffic class's objects);
  * - `mplsgre_status_in_effect{tunnel,host}`: 1 when everything up made on the host is in effect;
  * - `mplsgre_status_host_readable{tunnel,host}`: 0 when the host could not be read (no other sample then).
  */
@@ -106,7 +109,7 @@ export function renderStatusPrometheus(r: StatusReport): string {
   const readable = r.hosts.filter((h) => h.state !== 'unreadable');
   return [
     ...fam('mplsgre_status_object', '1 when the object mplsgre up made is in effect as up left it, 0 when missing or changed.',
-      r.hosts.flatMap((h) => h.objects.map((o) => sample('mplsgre_status_object', [...hl(h), ['kind', o.kind], ['object', o.object]], o.state === 'in effect' ? 1 : 0)))),
+      r.hosts.flatMap((h) => h.objects.map((o) => sample('mplsgre_status_object', [...hl(h), ['kind', o.kind], ['object', o.object], ...(o.class === undefined ? [] : [['class', o.class] as const])], o.state === 'in effect' ? 1 : 0)))),
     ...fam('mplsgre_status_in_effect', '1 when everything mplsgre up made on the host is in effect as up left it, else 0 (drift, or no record).',
       readable.map((h) => sample('mplsgre_status_in_effect', hl(h), h.state === 'in effect' ? 1 : 0))),
     ...fam('mplsgre_status_host_readable', '1 when mplsgre status could read the host, 0 when it could not.',

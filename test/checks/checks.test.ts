@@ -8,7 +8,7 @@ async function replay(name: string): Promise<{ report: CheckReport; host: Replay
   const rec = loadFacts(name);
   const host = new ReplayHost(rec, name);
   const o = rec.recorded.options;
-  const report = await checkCommand({ host, labels: o.labels, ignore: [], failOn: 'fail', ...(o.target ? { target: o.target } : {}), ...(o.iface ? { iface: o.iface } : {}), ...(o.kernelConfig ? { kernelConfig: o.kernelConfig } : {}) });
+  const report = await checkCommand({ host, labels: o.labels, ignore: [], failOn: 'fail', ...(o.target ? { target: o.target } : {}), ...(o.iface ? { iface: o.iface } : {}), ...(o.kernelConfig ? { kernelConfig: o.kernelConfig } : {}), ...(o.classes ? { classes: true } : {}) });
   return { report, host };
 }
 
@@ -48,7 +48,7 @@ describe('checks on facts recorded from real kernels', () => {
 
   it('the verdict follows the statuses: the configured hosts (the seed, and the booted guest whose boot.persistence warnings do not block) and the fresh capable host are ready', async () => {
     const ready = await Promise.all(factNames().map(async (n) => [n, (await replay(n)).report.ready] as const));
-    expect(ready.filter(([, r]) => r).map(([n]) => n)).to.deep.equal(['boot-installed', 'boot-no-unit', 'boot-sysctl-trap', 'uml-fresh', 'uml-seed']);
+    expect(ready.filter(([, r]) => r).map(([n]) => n)).to.deep.equal(['boot-installed', 'boot-no-unit', 'boot-sysctl-trap', 'uml-classes-fresh', 'uml-classes-loaded', 'uml-fresh', 'uml-seed']);
   });
 
   it('a fresh capable host is ready with warnings, and no check fails', async () => {
@@ -63,5 +63,21 @@ describe('checks on facts recorded from real kernels', () => {
       expect(report.ready, name).to.equal(false);
       expect(report.checks.find((c) => c.id === 'sysctl.platform_labels')?.status, name).to.equal('fail');
     }
+  });
+
+  it('classes: without --classes the class checks read nothing and skip, so --fail-on warn passes where it did; with it, what lacks warns or fails with the fix', async () => {
+    const plain = (await replay('uml-fresh')).report;
+    const asked = (await replay('uml-classes-fresh')).report;
+    const cls = (r: CheckReport): string[] => r.checks.filter((c) => c.id.startsWith('class.')).map((c) => `${c.id} ${c.status}`);
+    expect(cls(plain)).to.deep.equal(['class.policy_routing skip', 'class.iptables skip', 'class.netfilter skip', 'class.tc skip']);
+    expect(cls(asked)).to.deep.equal(['class.policy_routing pass', 'class.iptables pass', 'class.netfilter warn', 'class.tc warn']);
+    expect(asked.options.classes).to.equal(true);
+    expect(asked.checks.find((c) => c.id === 'class.netfilter')?.remediation).to.equal('modprobe -a iptable_mangle xt_dscp xt_mark xt_u32 xt_DSCP   # mplsgre up loads them; list them in /etc/modules-load.d/ to load them at boot');
+    const hidden = (await replay('uml-classes-hidden-modules')).report;
+    expect(hidden.ready).to.equal(false);
+    expect(hidden.checks.find((c) => c.id === 'class.netfilter')?.remediation).to.equal('apt-get install linux-image-6.1.176');
+    // this host: no module support, flower and act_mpls not built: only classes with tc: need them, so a warning
+    const here = (await replay('host-classes')).report.checks.find((c) => c.id === 'class.tc')!;
+    expect(here.remediation).to.equal('no modprobe can fix this (CONFIG_MODULES is not set): boot a kernel built with CONFIG_NET_CLS_FLOWER=y and CONFIG_NET_ACT_MPLS=y, or with module support and CONFIG_NET_CLS_FLOWER=m and CONFIG_NET_ACT_MPLS=m');
   });
 });

@@ -147,6 +147,18 @@ describe('SshHost against real sshd in a test namespace', function () {
     expect(await server.commands!()).to.have.length(2);
   });
 
+  it('check --classes over ssh: the class reads join the one batched command (still two remote commands), with the verdicts of the same namespace', async () => {
+    const server = await lab!.addServer(2229, { workingShell: { burnMs: 0 } });
+    const h = make(2229);
+    const opts = { labels: [100, 101], iface: 'foo4', ignore: [], failOn: 'fail' as const, classes: true };
+    const [remote, inNs] = await Promise.all([checkCommand({ host: h, ...opts }), checkCommand({ host: new NetnsHost(lab!.netns), ...opts })]);
+    const commands = await server.commands!();
+    expect(commands, commands.join('\n')).to.have.length(2);
+    const cls = (r: typeof remote): string[][] => r.checks.filter((c) => c.id.startsWith('class.')).map((c) => [c.id, c.status, c.summary]);
+    expect(cls(remote).map((c) => c[1])).to.not.include('skip');
+    expect(cls(remote)).to.deep.equal(cls(inNs));
+  });
+
   it('start: output lines arrive; stop ends the remote process too', async () => {
     const bg = host.start('sh', ['-c', LINGER], { timeoutMs: 20_000 });
     await bg.waitForLine(/started/, 10_000);

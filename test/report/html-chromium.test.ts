@@ -105,7 +105,7 @@ describe('HTML report in headless Chromium', function () {
     const all = (await allRecordedReports()).map(({ name, report }) => ({ ...report, hostname: name }));
     const html = renderFleetHtml(all);
     const dom = await chrome(html, 'fleet', { dom: true });
-    expect(dom).to.include(`<h1>5 of ${all.length} hosts ready</h1>`);
+    expect(dom).to.include(`<h1>7 of ${all.length} hosts ready</h1>`);
     for (const r of all) expect(dom, r.hostname).to.include(`>${r.hostname}</a>`);
     expect(dom).to.match(/<td class="cell s-fail"[^>]*><a href="#h\d+-kernel\.mpls_router">fail<\/a><\/td>/);
     const png = join(ARTIFACTS, 'fleet-report.png');

@@ -62,11 +62,11 @@ describe('HTML report', () => {
   it('fleet: a hosts x checks matrix, not-ready hosts first, a failing-only filter without script', async () => {
     const all = (await allRecordedReports()).map((x, i) => ({ ...x.report, hostname: `${x.name}-${i}` }));
     const html = renderFleetHtml(all);
-    expect(html).to.include(`<h1>5 of ${all.length} hosts ready</h1>`);
+    expect(html).to.include(`<h1>7 of ${all.length} hosts ready</h1>`);
     const rows = html.match(/<tr class="(ready hide-when-failing-only|not-ready) hide-when-unreachable-only">/g)!;
     expect(rows.length).to.equal(all.length);
-    for (const row of rows.slice(-5)) expect(row, 'the five ready hosts last').to.include('ready hide');
-    expect(rows.at(-6), 'then the not-ready ones').to.include('not-ready');
+    for (const row of rows.slice(-7)) expect(row, 'the seven ready hosts last').to.include('ready hide');
+    expect(rows.at(-8), 'then the not-ready ones').to.include('not-ready');
     const ids = all[0]!.checks.map((c) => c.id);
     for (const row of html.split('\n').filter((l) => /^<tr class="(ready|not-ready)/.test(l))) {
       expect(row.match(/<td class="cell/g)?.length, row.slice(0, 80)).to.equal(ids.length);

@@ -42,7 +42,7 @@ describe('Prometheus textfile report', () => {
     const all = (await allRecordedReports()).map((x) => ({ ...x.report, hostname: x.name }));
     const samples = parseProm(renderFleetPrometheus(all));
     for (const r of all) expectReport(samples, r);
-    expect(of(samples, 'mplsgre_ready').filter((s) => s.value === 1).map((s) => s.labels.host)).to.deep.equal(['boot-installed', 'boot-no-unit', 'boot-sysctl-trap', 'uml-fresh', 'uml-seed']);
+    expect(of(samples, 'mplsgre_ready').filter((s) => s.value === 1).map((s) => s.labels.host)).to.deep.equal(['boot-installed', 'boot-no-unit', 'boot-sysctl-trap', 'uml-classes-fresh', 'uml-classes-loaded', 'uml-fresh', 'uml-seed']);
   });
 
   it('a skipped check is not exported', async () => {

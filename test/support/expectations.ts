@@ -26,6 +26,10 @@ export const EXPECT: Record<string, Record<string, [Status, RegExp]>> = {
     'sysctl.mpls_input': ['warn', /does not exist until mpls_router loads .*foo4 is created: mplsgre up loads the module, creates the tunnel and sets it to 1/],
     'sysctl.rp_filter': ['pass', /lo 0/],
     'boot.persistence': ['skip', /nothing configured/],
+    // no --classes: nothing read, never a warning
+    'class.policy_routing': ['skip', /^not asked: traffic classes are checked with --classes$/],
+    'class.netfilter': ['skip', /^not asked/],
+    'class.tc': ['skip', /^not asked/],
   },
   'uml-hidden-modules': {
     'kernel.mpls_router': ['fail', /CONFIG_MPLS_ROUTING=m but the module file is absent for 6\.1\.176/],
@@ -67,5 +71,29 @@ export const EXPECT: Record<string, Record<string, [Status, RegExp]>> = {
   'boot-sysctl-trap': {
     'boot.persistence': ['warn', /^lost at reboot: \/etc\/sysctl\.d\/90-mpls\.conf:1 sets net\.mpls\.conf\.foo4\.input, applied at boot before foo4 exists and lost \(systemd issue 35487\)$/],
   },
+  // check --classes: the class.* checks read and judge
+  'host-classes': {
+    'class.policy_routing': ['pass', /CONFIG_IP_MULTIPLE_TABLES=y/],
+    'class.iptables': ['pass', /^iptables-legacy 1\.8\.9$/],
+    'class.netfilter': ['pass', /^iptable_mangle built in, xt_dscp built in, xt_mark built in, xt_u32 built in, xt_DSCP built in$/],
+    'class.tc': ['warn', /sch_ingress built in, cls_flower missing, act_mpls missing: CONFIG_NET_CLS_FLOWER is not set; kernel has no module support.*only classes with `tc:` need it/],
+    'kernel.mpls_router': ['fail', /kernel has no module support/],
+  },
+  'uml-classes-fresh': {
+    'class.policy_routing': ['pass', /fib rules readable \(3 rules; no kernel config to read\)/],
+    'class.iptables': ['pass', /^iptables-legacy 1\.8\.9$/],
+    'class.netfilter': ['warn', /^iptable_mangle loadable, xt_dscp loadable, xt_mark loadable, xt_u32 loadable, xt_DSCP loadable$/],
+    'class.tc': ['warn', /^tc 6\.1\.0; sch_ingress loadable, cls_flower loadable, act_mpls loadable$/],
+  },
+  'uml-classes-hidden-modules': {
+    'class.policy_routing': ['pass', /CONFIG_IP_MULTIPLE_TABLES=y/],
+    'class.netfilter': ['fail', /iptable_mangle missing.*CONFIG_IP_NF_MANGLE=m but the module file is absent for 6\.1\.176/],
+    'class.tc': ['warn', /act_mpls missing.*CONFIG_NET_ACT_MPLS=m but the module file is absent.*only classes with `tc:` need it/],
+  },
+  'uml-classes-loaded': {
+    'class.policy_routing': ['pass', /fib rules readable/],
+    'class.iptables': ['pass', /iptables-legacy/],
+    'class.netfilter': ['pass', /^iptable_mangle loaded, xt_dscp loaded, xt_mark loaded, xt_u32 loaded, xt_DSCP loaded$/],
+    'class.tc': ['pass', /^tc 6\.1\.0; sch_ingress loaded, cls_flower loaded, act_mpls loaded$/],
+  },
 };
-

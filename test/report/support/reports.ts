@@ -8,7 +8,7 @@ export async function recordedReport(name: string): Promise<CheckReport> {
   const o = rec.recorded.options;
   return checkCommand({
     host: new ReplayHost(rec, name), labels: o.labels, ignore: [], failOn: 'fail',
-    ...(o.target ? { target: o.target } : {}), ...(o.iface ? { iface: o.iface } : {}), ...(o.kernelConfig ? { kernelConfig: o.kernelConfig } : {}),
+    ...(o.target ? { target: o.target } : {}), ...(o.iface ? { iface: o.iface } : {}), ...(o.kernelConfig ? { kernelConfig: o.kernelConfig } : {}), ...(o.classes ? { classes: true } : {}),
   });
 }
 
