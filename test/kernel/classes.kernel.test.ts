@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { classesInPcap } from '../../src/capture/dsfield.js';
 import { runGuest } from '../support/guest.js';
 import { schemaErrors } from '../support/schema.js';
+import type { CheckReport } from '../../src/commands/check.js';
+import type { StatusReport } from '../../src/core/status.js';
 import type { ClassResult, VerifyResult } from '../../src/engine/verify.js';
 import type { ClassesRun } from './guest-classes.js';
 
@@ -28,9 +30,9 @@ describe('kernel tier: traffic classes in user-mode Linux', function () {
   const classOf = (name: string, from: string): ClassResult => verifyOf(name).classes!.find((c) => c.from === from)!;
 
   it('up, up again, verify and down exit 0, the broken verifies 1, with --json documents the schema accepts', () => {
-    expect(r.runs.map((x) => x.name)).to.deep.equal(['up', 'up-again', 'verify', 'verify-no-rule', 'verify-shadowed', 'verify-no-pop', 'down']);
+    expect(r.runs.map((x) => x.name)).to.deep.equal(['up', 'up-again', 'status', 'check', 'verify', 'verify-no-rule', 'status-no-rule', 'verify-shadowed', 'verify-no-pop', 'status-no-pop', 'down']);
     for (const x of r.runs) {
-      expect(x.code, `${x.name}: ${x.stderr}`).to.equal(x.name.startsWith('verify-') ? 1 : 0);
+      expect(x.code, `${x.name}: ${x.stderr}`).to.equal(/^(verify|status)-/.test(x.name) ? 1 : 0);
       expect(schemaErrors(x.json), x.name).to.equal(undefined);
     }
   });
@@ -122,4 +124,41 @@ describe('kernel tier: traffic classes in user-mode Linux', function () {
   it('down restores rules, every table, label routes, mangle rules and tc filters exactly', () => {
     expect(r.leftover).to.deep.equal({ A: [], B: [] });
   });
+
+  const status = (name: string): StatusReport => (run(name).json as { result: StatusReport }).result;
+  const classObjects = (name: string): string[] =>
+    status(name).hosts.flatMap((h) => h.objects.filter((o) => o.class !== undefined).map((o) => `${h.host} ${o.kind} ${o.object} ${o.state}`));
+
+  it('status after up: every class object in effect on both hosts, B\'s tc qdisc and filter among them (exit 0)', () => {
+    const got = classObjects('status');
+    expect(got.filter((o) => !o.endsWith(' in effect')), JSON.stringify(got)).to.deep.equal([]);
+    expect(got).to.include.members([
+      'A firewall mangle OUTPUT dscp 46 -> mark 0xc8 in effect',
+      'A rule fwmark 0xc8 lookup 200 in effect',
+      'A route 10.199.0.0/24 table 200 in effect',
+      'A firewall mangle POSTROUTING gre 10.128.0.2 -> 10.128.100.2 label 200 in effect',
+      'A label-route 201 in effect',
+      'B rule fwmark 0xc9 lookup 201 in effect',
+      'B label-route 200 in effect',
+    ]);
+    expect(got.filter((o) => /^B (qdisc|filter) /.test(o)), JSON.stringify(got)).to.have.length(2);
+  });
+
+  it('status names exactly the class object deleted behind its back: A\'s policy rule, then B\'s pop of 200 (exit 1)', () => {
+    const drift = (name: string): string[] => status(name).hosts.flatMap((h) => h.objects.filter((o) => o.state !== 'in effect').map((o) => `${h.host} ${o.kind} ${o.object} ${o.state} (class ${o.class})`));
+    expect(drift('status-no-rule')).to.deep.equal(['A rule fwmark 0xc8 lookup 200 missing (class voice)']);
+    expect(drift('status-no-pop')).to.deep.equal(['B label-route 200 missing (class voice)']);
+  });
+
+  it('check --classes --netns A after up: policy routing, iptables-legacy, the netfilter modules and the tc pieces (B\'s class has tc) pass, exit 0', () => {
+    const c = run('check');
+    const rep = (c.json as { result: CheckReport }).result;
+    const cls = rep.checks.filter((x) => x.id.startsWith('class.'));
+    expect(cls.map((x) => [x.id, x.status]), JSON.stringify(cls)).to.deep.equal([
+      ['class.policy_routing', 'pass'], ['class.iptables', 'pass'], ['class.netfilter', 'pass'], ['class.tc', 'pass'],
+    ]);
+    expect(cls.find((x) => x.id === 'class.netfilter')!.summary).to.equal('iptable_mangle loaded, xt_dscp loaded, xt_mark loaded, xt_u32 loaded, xt_DSCP loaded');
+    expect(c.code, c.stderr).to.equal(0);
+  });
 });
+

@@ -98,10 +98,13 @@ export async function classesScenario(input: { root: string }): Promise<ClassesR
     await cli('up', 'up', file);
     await cli('up-again', 'up', file);
     const afterUp = { A: await extra(ns.A), B: await extra(ns.B) };
+    await cli('status', 'status', file);
+    await cli('check', 'check', '--classes', '--netns', ns.A);
     await cli('verify', 'verify', file, '--count', '3', '--no-tcp', '--no-mtu');
     // A's class broken (its policy rule gone: DSCP 46 still marked, routed by the main table under 100), verified, restored.
     await sh(['ip', '-n', ns.A, 'rule', 'delete', 'fwmark', '200', 'lookup', '200']);
     await cli('verify-no-rule', 'verify', file, '--count', '3', '--no-tcp', '--no-mtu');
+    await cli('status-no-rule', 'status', file);
     await sh(['ip', '-n', ns.A, 'rule', 'add', 'fwmark', '200', 'lookup', '200']);
     // A rule before A's class rule sends the class's mark to the main table: shadowed, verified, removed.
     await sh(['ip', '-n', ns.A, 'rule', 'add', 'fwmark', '200', 'lookup', 'main', 'pref', '100']);
@@ -110,6 +113,7 @@ export async function classesScenario(input: { root: string }): Promise<ClassesR
     // B's pop of A's class label gone, verified, restored.
     await sh(['ip', '-n', ns.B, '-f', 'mpls', 'route', 'delete', '200', 'dev', 'lo']);
     await cli('verify-no-pop', 'verify', file, '--count', '3', '--no-tcp', '--no-mtu');
+    await cli('status-no-pop', 'status', file);
     await sh(['ip', '-n', ns.B, '-f', 'mpls', 'route', 'add', '200', 'dev', 'lo']);
     await captured('classes', () => both('classes'));
     await sh(['ip', '-n', ns.B, '-f', 'mpls', 'route', 'delete', '200', 'dev', 'lo']);
