@@ -22,6 +22,7 @@ const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a,
 const spec: fc.Arbitrary<PacketSpec> = fc.record({
   linktype: fc.constantFrom(1, 12, 14, 101, 113, 276, 228, 229),
   outer: pair,
+  ds: fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })),
   gre: fc.record({ checksum: opt(fc.integer({ min: 0, max: 0xffff })), key: opt(fc.nat()), seq: opt(fc.nat()) }),
   mpls: stack,
   inner: pair,
@@ -38,10 +39,10 @@ const spec: fc.Arbitrary<PacketSpec> = fc.record({
   if (r.gre.seq !== undefined) gre.seq = r.gre.seq;
   const s: PacketSpec = {
     linktype,
-    outer: { src: r.outer[0], dst: r.outer[1] },
+    outer: { src: r.outer[0], dst: r.outer[1], ds: r.ds[0] },
     gre,
     mpls: r.mpls,
-    inner: { src: r.inner[0], dst: r.inner[1] },
+    inner: { src: r.inner[0], dst: r.inner[1], ds: r.ds[1] },
     icmp: { type: innerV6 ? (r.icmp.request ? 128 : 129) : r.icmp.request ? 8 : 0, id: r.icmp.id, seq: r.icmp.seq },
   };
   if (linktype === 1 && r.vlan.length > 0) s.vlan = r.vlan;
@@ -55,9 +56,9 @@ function expected(s: PacketSpec): object {
   const i = s.inner!;
   const out: Record<string, unknown> = {
     mpls: s.mpls,
-    outer: { src: text(o.src), dst: text(o.dst), proto: 47, version: o.src.length === 4 ? 4 : 6 },
+    outer: { src: text(o.src), dst: text(o.dst), proto: 47, version: o.src.length === 4 ? 4 : 6, ds: o.ds ?? 0 },
     gre: s.gre,
-    inner: { src: text(i.src), dst: text(i.dst), proto: i.src.length === 4 ? 1 : 58, version: i.src.length === 4 ? 4 : 6 },
+    inner: { src: text(i.src), dst: text(i.dst), proto: i.src.length === 4 ? 1 : 58, version: i.src.length === 4 ? 4 : 6, ds: i.ds ?? 0 },
     icmp: { ...s.icmp, code: 0 },
   };
   if (s.vlan !== undefined) out.vlan = s.vlan;
