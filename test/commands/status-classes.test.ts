@@ -1,45 +1,17 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jsonDocument } from '../../src/cli/io.js';
-import { statusCommand } from '../../src/commands/status.js';
 import { plan as makePlan } from '../../src/core/planner.js';
 import { compareHost, readSpecOf, statusExitCode, type StatusReport } from '../../src/core/status.js';
-import { formatTarget, parseTopology, type Target } from '../../src/core/topology.js';
-import { StateStore } from '../../src/engine/state.js';
-import { ReplayHost, type Recording } from '../../src/host/replay.js';
+import { formatTarget, parseTopology } from '../../src/core/topology.js';
 import { readTunnelState } from '../../src/probes/tunnel-state.js';
 import { renderStatusMarkdown, renderStatusPrometheus, renderStatusTable } from '../../src/report/status-text.js';
-import { RECORDED_NONCE, type StatusFixture } from '../../scripts/record-status.js';
-import { ROOT } from '../support/fixtures.js';
+import { RECORDED_NONCE } from '../../scripts/record-status.js';
+import { loadStatus, replayStatus, statusReplayHost } from '../support/status-replay.js';
 import { schemaErrors } from '../support/schema.js';
 
-const DIR = join(ROOT, 'test', 'fixtures', 'status');
-const load = (name: string): StatusFixture => JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8')) as StatusFixture;
-const replayHost = (fx: StatusFixture, target: string): ReplayHost =>
-  new ReplayHost({ recorded: { description: '', kernel: fx.recorded.kernel, at: fx.recorded.at, by: fx.recorded.by, options: { labels: [] } }, ...fx.reads[target]! } as Recording, target);
-
-async function replay(fx: StatusFixture): Promise<{ report: StatusReport; unrecorded: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'mplsgre-status-'));
-  try {
-    const file = join(dir, 'classes.yaml');
-    await writeFile(file, fx.topology);
-    const store = new StateStore(join(dir, 'state'));
-    for (const r of Object.values(fx.records)) await store.save(r);
-    const hosts: ReplayHost[] = [];
-    const hostFor = async (t: Target): Promise<ReplayHost> => {
-      const h = replayHost(fx, formatTarget(t));
-      hosts.push(h);
-      return h;
-    };
-    const report = await statusCommand({ file, stateDir: store.dir, hostFor, nonce: RECORDED_NONCE });
-    return { report: { ...report, file: fx.report.file }, unrecorded: hosts.flatMap((h) => h.unrecorded) };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const load = loadStatus;
+const replayHost = statusReplayHost;
+const replay = replayStatus;
 
 const classObjects = (r: StatusReport): string[] =>
   r.hosts.flatMap((h) => h.objects.filter((o) => o.class !== undefined).map((o) => `${h.host} ${o.kind} ${o.object}: ${o.state}${o.found === undefined ? '' : ` (${o.found})`}`));
