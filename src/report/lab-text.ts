@@ -1,6 +1,19 @@
 import type { LabEvent, LabResult } from '../commands/lab.js';
 import { oneLine } from './check-text.js';
 import { paint, type Style } from './style.js';
+import { size } from './tunnel-text.js';
+
+type Tcp = NonNullable<Extract<LabEvent, { kind: 'direction' }>['direction']['tcp']>;
+
+/**
+ * A passing direction's bulk transfer, short: what arrived, how fast, how many segments crossed
+ * labelled; or why it did not run. (A failed transfer fails the direction: its cause is the line.)
+ */
+function tcpBrief(t: Tcp): string {
+  if (t.skipped) return `; TCP not run: ${oneLine(t.reason ?? '')}`;
+  const rate = t.throughputMbps !== null ? ` at ${t.throughputMbps} Mbit/s` : '';
+  return t.ok ? `; TCP ${size(t.bytes)}${rate}, digests match, ${t.segmentsInGre} segments labelled inside GRE` : '';
+}
 
 /** Whether a step went as it should (a tick) or not (a cross). */
 function eventOk(e: LabEvent): boolean {
@@ -30,7 +43,8 @@ function eventText(e: LabEvent): string {
       const d = e.direction;
       const rtt = d.rttMs ? `, rtt ${d.rttMs.avg} ms` : '';
       const mtu = d.mtu?.largestPayload ? `, largest ping payload ${d.mtu.largestPayload} (tunnel mtu ${d.mtu.tunnelMtu})` : '';
-      return `verify ${d.from}->${d.to}: ${d.received}/${d.sent} replies, ${d.ok ? `label ${d.label} inside GRE on the wire${d.outerDscp ? ` with outer DSCP ${d.outerDscp.join(', ')}` : ''}${rtt}${mtu}` : `${d.cause ?? d.stage}: ${oneLine(d.explanation)}${d.rootCause?.fix ? ` (fix: ${oneLine(d.rootCause.fix)})` : ''}`}`;
+      const tcp = d.tcp ? tcpBrief(d.tcp) : '';
+      return `verify ${d.from}->${d.to}: ${d.received}/${d.sent} replies, ${d.ok ? `label ${d.label} inside GRE on the wire${d.outerDscp ? ` with outer DSCP ${d.outerDscp.join(', ')}` : ''}${rtt}${mtu}${tcp}` : `${d.cause ?? d.stage}: ${oneLine(d.explanation)}${d.rootCause?.fix ? ` (fix: ${oneLine(d.rootCause.fix)})` : ''}`}`;
     }
     case 'class': {
       const c = e.class;

@@ -51,7 +51,8 @@ export function renderRemove(r: RemoveResult, style: Style): string {
 }
 
 const MIB = 1024 * 1024;
-const size = (n: number): string => (n >= MIB ? `${Math.round((n / MIB) * 10) / 10} MiB` : `${n} bytes`);
+/** A byte count as a person reads it: MiB from one MiB up. */
+export const size = (n: number): string => (n >= MIB ? `${Math.round((n / MIB) * 10) / 10} MiB` : `${n} bytes`);
 
 /** One direction's transfer in a line: what arrived, at what rate, what the captures saw. */
 function tcpLine(t: NonNullable<VerifyResult['directions'][number]['tcp']>): string {
